@@ -1,0 +1,112 @@
+"""One settings object, passed explicitly. Every field has a default and a description.
+
+Settings are read, in order of precedence, from: explicit arguments, environment variables
+(``MEDCITE_<FIELD>``), a TOML/YAML preset file, then the defaults below. A test checks that every
+field is documented in docs/settings.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def default_home() -> Path:
+    """Where the library lives when neither --library nor MEDCITE_HOME is given."""
+    env = os.environ.get("MEDCITE_HOME")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "medcite"
+
+
+def _doc(text: str, **kwargs: Any) -> Any:
+    return field(metadata={"doc": text}, **kwargs)
+
+
+@dataclass
+class Settings:
+    """Configuration for a medcite library and the services that read it."""
+
+    home: Path = _doc(
+        "Data directory of the library (catalogue, indexes, caches).",
+        default_factory=default_home,
+    )
+    store_url: str = _doc(
+        "Catalogue backend: 'sqlite' (embedded, file library.db in home) or a sqlite:///PATH URL.",
+        default="sqlite",
+    )
+    max_file_mb: float = _doc(
+        "Files larger than this are refused at ingest with a clear error.", default=200.0
+    )
+    passage_min_words: int = _doc("Passages aim for at least this many words.", default=80)
+    passage_max_words: int = _doc(
+        "Passages are cut at a sentence boundary before this many words.", default=250
+    )
+    ingest_batch: int = _doc(
+        "Sources per store transaction during ingest (each source is still all-or-nothing).",
+        default=500,
+    )
+    pubmed_api_key: str = _doc(
+        "NCBI E-utilities API key (raises the rate limit from 3 to 10 requests/s).", default=""
+    )
+    pubmed_max: int = _doc("How many records a pubmed:QUERY input fetches at most.", default=100)
+    pubmed_base_url: str = _doc(
+        "Base URL of the E-utilities service.",
+        default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
+    )
+    emergency_number: str = _doc("The local emergency number shown by triage.", default="911")
+    crisis_line: str = _doc(
+        "The suicide and crisis line shown first for crisis language.",
+        default="988 (call or text, Suicide & Crisis Lifeline)",
+    )
+
+    @classmethod
+    def load(cls, home: str | Path | None = None, preset: str | Path | None = None,
+             **overrides: Any) -> Settings:
+        """Build settings from a preset file, MEDCITE_* environment variables and overrides.
+
+        >>> Settings.load(home="/tmp/lib").home
+        PosixPath('/tmp/lib')
+        """
+        values: dict[str, Any] = {}
+        if preset:
+            loaded = yaml.safe_load(Path(preset).read_text(encoding="utf-8")) or {}
+            if not isinstance(loaded, dict):
+                raise ValueError(f"preset {preset} must be a mapping of setting: value")
+            values.update(loaded)
+        for f in fields(cls):
+            env = os.environ.get(f"MEDCITE_{f.name.upper()}")
+            if env is not None and f.name != "home":
+                values[f.name] = env
+        if home is not None:
+            values["home"] = home
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        settings = cls(**{k: _coerce(cls, k, v) for k, v in values.items()})
+        settings.home = Path(settings.home).expanduser()
+        return settings
+
+    def describe(self) -> list[tuple[str, Any, str]]:
+        """(name, value, description) for every setting."""
+        return [(f.name, getattr(self, f.name), f.metadata.get("doc", "")) for f in fields(self)]
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(cls: type, name: str, value: Any) -> Any:
+    default = next(f for f in fields(cls) if f.name == name)
+    kind = type(default.default) if default.default is not dataclasses.MISSING else Path
+    if kind is bool and isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "on")
+    if kind in (int, float, str) and not isinstance(value, kind):
+        return kind(value)
+    return value
