@@ -212,3 +212,87 @@ class IngestReport:
     @property
     def failed(self) -> bool:
         return bool(self.errors)
+
+
+# -- query understanding (medcite.query) --------------------------------------------------
+
+
+@dataclass
+class QueryAnalysis:
+    """What medcite understood of a question before searching.
+
+    `question` is the message reduced to its question (long consumer messages lose greetings and
+    back-story); `qtype` is one of QUESTION_TYPES; `focus` are the medical entities asked about
+    (canonical names); `population` is a subset of POPULATIONS; `expansions` are extra search
+    terms (lay <-> medical synonyms) with a weight each.
+    """
+
+    original: str
+    question: str
+    qtype: str = "information"
+    focus: list[str] = field(default_factory=list)
+    population: list[str] = field(default_factory=list)
+    expansions: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+QUESTION_TYPES = (
+    "definition", "symptoms", "causes", "treatment", "prevention", "diagnosis", "dose",
+    "threshold", "side_effects", "interactions", "risk", "prognosis", "comparison", "information",
+)
+POPULATIONS = ("pregnancy", "children", "older_adults", "kidney_disease")
+
+
+# -- triage (medcite.triage) -------------------------------------------------------------
+
+
+class TriageLevel(str, enum.Enum):
+    """How soon the reader should get care. Ordered most to least urgent."""
+
+    EMERGENCY = "emergency"  # call the local emergency number now
+    URGENT = "urgent"  # same-day care
+    ROUTINE = "routine"  # contact your provider
+    SELF_CARE = "self_care"
+    NONE = "none"  # an information question with no personal symptoms
+
+    @property
+    def rank(self) -> int:
+        return list(TriageLevel).index(self)
+
+
+@dataclass
+class Finding:
+    """One red flag matched in a message: what it is, and the words of the message it rests on."""
+
+    finding: str  # e.g. "seizure"
+    level: TriageLevel
+    quote: str  # the exact words of the message
+    start: int
+    end: int
+    source_id: str = ""  # set when the red flag comes from a library source
+    passage_id: str = ""
+
+
+@dataclass
+class Triage:
+    """The triage decision for a message; rendered first in every output."""
+
+    level: TriageLevel
+    reasons: list[Finding] = field(default_factory=list)
+    message: str = ""  # the action for the reader ("Call 911 now...")
+    crisis: bool = False  # self-harm / suicide language: the crisis line goes first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level.value,
+            "crisis": self.crisis,
+            "message": self.message,
+            "reasons": [
+                {"finding": f.finding, "level": f.level.value, "quote": f.quote,
+                 "start": f.start, "end": f.end, "source_id": f.source_id,
+                 "passage_id": f.passage_id}
+                for f in self.reasons
+            ],
+        }
