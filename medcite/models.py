@@ -208,6 +208,7 @@ class IngestReport:
     skipped_files: int = 0  # files already ingested with the same size and mtime
     errors: list[tuple[str, str]] = field(default_factory=list)  # (origin, message)
     seconds: float = 0.0
+    updated_ids: list[str] = field(default_factory=list)  # sources that got a new version
 
     @property
     def failed(self) -> bool:

@@ -161,12 +161,13 @@ class Ingestor:
             todo.append((item.source, item.doc.text, parts))
         if not todo:
             return
-        for outcome, (_, _, parts) in zip(self.store.put_sources(todo), todo, strict=True):
+        for outcome, (source, _, parts) in zip(self.store.put_sources(todo), todo, strict=True):
             if outcome == "added":
                 report.added += 1
                 report.passages += len(parts)
             elif outcome == "updated":
                 report.updated += 1
+                report.updated_ids.append(source.id)
                 report.passages += len(parts)
             else:
                 report.unchanged += 1
