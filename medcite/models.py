@@ -297,3 +297,204 @@ class Triage:
                 for f in self.reasons
             ],
         }
+
+
+# -- editorial review (medcite.review) ----------------------------------------------------
+
+
+class Role(str, enum.Enum):
+    """Account roles, each including the rights of the ones before it where it makes sense."""
+
+    READER = "reader"
+    EDITOR = "editor"  # drafts, edits and submits articles; ingests sources
+    REVIEWER = "reviewer"  # medical reviewer: reviews, approves, publishes, retires
+    ADMIN = "admin"  # everything, plus accounts
+
+
+class ArticleState(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    credentials: str = ""  # e.g. "MD, FACP": shown in "Reviewed by NAME, CREDENTIALS"
+    active: bool = True
+
+
+@dataclass
+class Article:
+    """A saved answer or handout going through review. `body` is the answer/handout JSON."""
+
+    id: int
+    kind: str  # "answer" | "handout"
+    title: str
+    question: str
+    audience: str
+    state: ArticleState
+    body: dict[str, Any]
+    version: int
+    created_by: int
+    created_at: str
+    updated_at: str
+    needs_rereview: bool = False
+    rereview_reason: str = ""
+    reviewed_by: int | None = None
+    reviewed_at: str = ""
+    published_at: str = ""
+    citations: list[dict[str, Any]] = field(default_factory=list)  # source_id, version, passage_id
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["state"] = self.state.value
+        return data
+
+
+@dataclass
+class Comment:
+    id: int
+    article_id: int
+    user_id: int
+    username: str
+    text: str
+    created_at: str
+    version: int
+
+
+@dataclass
+class AuditEntry:
+    """One line of the append-only audit log: who did what to what, when."""
+
+    id: int
+    at: str
+    user_id: int | None
+    username: str
+    action: str
+    target: str
+    detail: str
+
+
+# -- answers (medcite.answer, medcite.compose, medcite.render) -----------------------------
+
+ANSWER_CONTRACT_VERSION = "1.0"  # bump on any change to Answer.to_dict(); see docs/answer-contract.md
+
+
+@dataclass
+class Quote:
+    """An exact span of a source's stored text: `source_text[start:end] == quote` always holds."""
+
+    passage_id: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Claim:
+    """One answer sentence, the reference numbers it cites and the quoted spans it rests on."""
+
+    text: str
+    citations: list[int] = field(default_factory=list)  # reference numbers (1-based)
+    quotes: list[Quote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations),
+                "quotes": [q.to_dict() for q in self.quotes]}
+
+
+@dataclass
+class AnswerSection:
+    """A titled group of claims; `id` is stable (bottom_line, guidelines, key_points, ...)."""
+
+    id: str
+    title: str
+    items: list[Claim] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "items": [c.to_dict() for c in self.items]}
+
+
+@dataclass
+class Reference:
+    """A numbered reference: the source, its evidence type and grade, and the spans quoted."""
+
+    n: int
+    source_id: str
+    title: str
+    evidence_type: str
+    grade: str  # high | moderate | low | very_low
+    year: int | None = None
+    url: str = ""
+    pmid: str = ""
+    publisher: str = ""
+    passages: list[Quote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["passages"] = [q.to_dict() for q in self.passages]
+        return data
+
+
+@dataclass
+class Answer:
+    """A structured, cited answer; `to_dict()` is the versioned JSON contract."""
+
+    question: str
+    audience: str = "patient"
+    abstained: bool = False
+    triage: Triage | None = None
+    sections: list[AnswerSection] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    reading_grade: float | None = None
+    review_status: str = "unreviewed"
+    disclaimer: str = ""
+    follow_ups: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    dropped: list[dict[str, Any]] = field(default_factory=list)  # unsupported writer sentences
+    analysis: QueryAnalysis | None = None
+    conversation_id: str = ""
+    writer: str = "extractive"
+    searched: list[str] = field(default_factory=list)  # what was searched (shown on abstention)
+
+    def section(self, section_id: str) -> AnswerSection | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def claims(self) -> list[Claim]:
+        return [c for s in self.sections for c in s.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        triage = self.triage.to_dict() if self.triage else {
+            "level": TriageLevel.NONE.value, "crisis": False, "message": "", "reasons": []}
+        return {
+            "contract": ANSWER_CONTRACT_VERSION,
+            "question": self.question,
+            "audience": self.audience,
+            "abstained": self.abstained,
+            "triage": triage,
+            "sections": [s.to_dict() for s in self.sections],
+            "references": [r.to_dict() for r in self.references],
+            "conflicts": list(self.conflicts),
+            "reading_grade": self.reading_grade,
+            "review_status": self.review_status,
+            "disclaimer": self.disclaimer,
+            "follow_ups": list(self.follow_ups),
+            "notices": list(self.notices),
+            "dropped": list(self.dropped),
+            "analysis": self.analysis.to_dict() if self.analysis else None,
+            "conversation_id": self.conversation_id,
+            "writer": self.writer,
+            "searched": list(self.searched),
+        }
