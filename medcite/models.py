@@ -498,3 +498,77 @@ class Answer:
             "writer": self.writer,
             "searched": list(self.searched),
         }
+
+
+# -- numbers and conflicts (medcite.quantities, medcite.units, medcite.conflicts) -----------
+
+QUANTITY_MEASURES = (
+    "intake", "upper_limit", "dose", "threshold", "normal_range", "level", "percentage", "risk",
+    "other",
+)
+
+
+@dataclass
+class Quantity:
+    """A number claim found in a text: `text[start:end] == quote` of the text it was read from.
+
+    `low`/`high` are the numbers as written (in `unit`): equal for a single value, both set for a
+    range, one of them None for a bound ("below 1.8 mg/dL": high=1.8, comparator "<").
+    `measure` is one of QUANTITY_MEASURES; `subject` the nutrient, drug or analyte it is about
+    ("" when none is named); `population` a sorted list drawn from adults, children, pregnancy,
+    breastfeeding, older_adults, men, women, kidney_disease, infants, teens; `citation` is set by
+    the caller (a passage id or reference number) when the quantity comes from a cited passage.
+    """
+
+    quote: str  # the exact characters of the number and its unit, e.g. "310-420 mg"
+    start: int
+    end: int
+    low: float | None
+    high: float | None
+    comparator: str  # "=", "<", "<=", ">", ">=", "range", "~"
+    unit: str  # canonical spelling (medcite.units.canonical_unit), "" when unitless
+    per: str = ""  # "day" for daily amounts ("350 mg/day", "350 mg daily")
+    measure: str = "other"
+    subject: str = ""
+    population: list[str] = field(default_factory=list)
+    qualifier: str = ""  # e.g. "supplemental" (from supplements, not food)
+    citation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class ConflictEntry:
+    """One source's value in a conflict, as written and normalised for comparison."""
+
+    quote: str  # the number as the source wrote it ("350 mg")
+    low: float | None  # normalised, in `unit`
+    high: float | None
+    unit: str  # the reference unit shared by every entry of the conflict
+    citation: str
+    comparator: str = "="
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Conflict:
+    """Sources that give different values for the same quantity and population, side by side.
+
+    Never averaged: the reader sees each value with its citation. `what` is a short label
+    ("magnesium upper limit (supplemental)"), `reason` why they count as different.
+    """
+
+    what: str
+    subject: str
+    measure: str
+    population: list[str]
+    entries: list[ConflictEntry]
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "subject": self.subject, "measure": self.measure,
+                "population": list(self.population), "reason": self.reason,
+                "entries": [e.to_dict() for e in self.entries]}
