@@ -11,11 +11,14 @@ import zlib
 from pathlib import Path
 
 from .base import Connector, DocumentBuilder, IngestError
+from .pubmed import PubmedConnector
 from .text import MarkdownConnector, TextConnector
 
 __all__ = ["CONNECTORS", "Connector", "DocumentBuilder", "IngestError", "find_connector", "head_of"]
 
 CONNECTORS: list[Connector] = [MarkdownConnector(), TextConnector()]
+# XML formats are recognised by their root element, before any suffix-based connector.
+CONNECTORS[0:0] = [PubmedConnector()]
 
 
 def head_of(path: Path, size: int = 4096) -> bytes:

@@ -1,0 +1,190 @@
+"""PubMed/MEDLINE XML connector, on the real files in ../shared/data/formats/pubmed."""
+
+from __future__ import annotations
+
+import gzip
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import shared_path
+from lxml import etree
+
+from medcite.cli import main
+from medcite.ingest.connectors import find_connector
+from medcite.ingest.connectors.base import IngestError
+from medcite.ingest.connectors.pubmed import PubmedConnector, iter_pubmed
+from medcite.models import EvidenceType
+
+
+def _articles_with_text(folder: Path) -> set[str]:
+    """PMIDs of records with a title or an abstract, counted with a plain lxml pass."""
+    pmids: set[str] = set()
+    for file in sorted(folder.iterdir()):
+        opener = gzip.open if file.suffix == ".gz" else open
+        with opener(file, "rb") as fh:
+            root = etree.parse(fh, etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        for citation in root.iter("MedlineCitation"):
+            title = "".join(citation.find("Article/ArticleTitle").itertext()).strip()
+            if title or citation.find("Article/Abstract") is not None:
+                pmids.add(citation.findtext("PMID"))
+    return pmids
+
+
+@pytest.fixture(scope="module")
+def pubmed_library(tmp_path_factory):
+    from medcite import Medcite
+
+    folder = shared_path("data", "formats", "pubmed")
+    app = Medcite.open(tmp_path_factory.mktemp("pubmed") / "library")
+    report = app.ingest([str(folder)])
+    yield app, report, folder
+    app.close()
+
+
+def test_all_pubmed_files_ingest_and_count_matches(pubmed_library):
+    app, report, folder = pubmed_library
+    assert report.errors == []
+    expected = _articles_with_text(folder)
+    ids = {row[0] for row in app.store.conn.execute("SELECT id FROM sources")}
+    assert ids == {f"pubmed:{p}" for p in expected}
+    assert app.stats()["sources"] == len(expected)
+
+
+@pytest.mark.parametrize(("pmid", "year", "journal", "etype"), [
+    ("29768149", 2018, "The New England journal of medicine", EvidenceType.RANDOMIZED_TRIAL),
+    ("36400559", 2023, "Neurologic clinics", EvidenceType.EXPERT_OVERVIEW),  # Review
+    ("28786991", 2017, "PloS one", EvidenceType.SYSTEMATIC_REVIEW),  # Meta-Analysis
+    ("25636559", 2015, "American journal of orthodontics and dentofacial orthopedics : official "
+     "publication of the American Association of Orthodontists, its constituent societies, and "
+     "the American Board of Orthodontics", EvidenceType.CASE_REPORT),
+    ("20501835", 2010, "Cancer research", EvidenceType.ANIMAL_LAB_STUDY),  # Animals, no Humans
+    ("22441635", 2012, "Allergology international : official journal of the Japanese Society "
+     "of Allergology", EvidenceType.OBSERVATIONAL_STUDY),  # Clinical Trial + Multicenter Study
+    ("18621939", 2008, "Psychosomatics", None),  # year from MedlineDate "2008 Jul-Aug"
+])
+def test_spot_checks(pubmed_library, pmid, year, journal, etype):
+    app = pubmed_library[0]
+    source = app.source(f"pubmed:{pmid}")
+    assert source.pmid == pmid
+    assert source.year == year
+    assert source.publisher == journal
+    assert source.url == f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    if etype is not None:
+        assert source.evidence_type == etype
+
+
+def test_nejm_record_fields_and_structured_abstract(pubmed_library):
+    app = pubmed_library[0]
+    source = app.source("pubmed:29768149")
+    assert source.doi == "10.1056/NEJMoa1715274"
+    assert source.authors[0] == "O'Byrne PM"
+    assert source.language == "en"
+    assert "Randomized Controlled Trial" in source.metadata["publication_types"]
+    assert "Humans" in source.metadata["mesh"] and "Asthma" in source.metadata["mesh_major"]
+    headings = [p.section for p in app.source_passages("pubmed:29768149")]
+    assert set(headings) == {"Background", "Methods", "Results", "Conclusions"}
+    text = app.store.source_text("pubmed:29768149")
+    for p in app.source_passages("pubmed:29768149"):
+        assert text[p.start:p.end] == p.text
+
+
+def test_title_only_record_uses_title_as_text(pubmed_library):
+    app = pubmed_library[0]
+    source = app.source("pubmed:11446611")  # a Review with no abstract in the record
+    assert app.store.source_text(source.id) == source.title
+    italian = app.source("pubmed:26407462")
+    assert italian.language == "it"
+
+
+def test_record_without_title_or_abstract_is_skipped_and_counted():
+    xml = (b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>7</PMID><Article>"
+           b"<ArticleTitle></ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+           b"<PubmedArticle><MedlineCitation><PMID>8</PMID><Article><ArticleTitle>Kept."
+           b"</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    skipped: list[str] = []
+    docs = list(iter_pubmed(BytesIO(xml), "t.xml", skipped))
+    assert [d.key for d in docs] == ["pubmed:8"] and skipped == ["7"]
+
+
+def test_labels_unlabelled_and_medline_date():
+    xml = b"""<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>5</PMID><Article>
+      <Journal><JournalIssue><PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>
+      </JournalIssue><Title>J</Title></Journal><ArticleTitle>T</ArticleTitle>
+      <Abstract><AbstractText Label="METHODS AND RESULTS">We <i>measured</i> Mg.</AbstractText>
+      <AbstractText>More detail.</AbstractText></Abstract>
+      <AuthorList><Author><CollectiveName>Mg Study Group</CollectiveName></Author></AuthorList>
+      </Article></MedlineCitation><PubmedData><ArticleIdList>
+      <ArticleId IdType="doi">10.1/x</ArticleId><ArticleId IdType="pmc">PMC9</ArticleId>
+      </ArticleIdList></PubmedData></PubmedArticle></PubmedArticleSet>"""
+    (doc,) = iter_pubmed(BytesIO(xml), "t.xml")
+    assert doc.year == 1998 and doc.doi == "10.1/x" and doc.metadata["pmcid"] == "PMC9"
+    assert doc.authors == ["Mg Study Group"]
+    assert [s.heading for s in doc.sections] == ["Methods and results"]
+    assert doc.text.endswith("We measured Mg.\n\nMore detail.")
+
+
+def test_book_article():
+    xml = b"""<PubmedArticleSet><PubmedBookArticle><BookDocument><PMID>99</PMID>
+      <Book><Publisher><PublisherName>StatPearls Publishing</PublisherName></Publisher>
+      <BookTitle>StatPearls</BookTitle><PubDate><Year>2024</Year></PubDate></Book>
+      <ArticleTitle>Hypomagnesemia</ArticleTitle><Language>eng</Language>
+      <Abstract><AbstractText>Low serum magnesium.</AbstractText></Abstract>
+      <PublicationType>Review</PublicationType></BookDocument></PubmedBookArticle>
+      </PubmedArticleSet>"""
+    (doc,) = iter_pubmed(BytesIO(xml), "t.xml")
+    assert (doc.key, doc.title, doc.year, doc.publisher) == (
+        "pubmed:99", "Hypomagnesemia", 2024, "StatPearls Publishing")
+
+
+def test_medline_citation_set_gz_is_streamed(tmp_path):
+    source = shared_path("data", "formats", "pubmed", "medline16n0902.xml.gz")
+    connector = find_connector(source)
+    assert isinstance(connector, PubmedConnector)
+    docs = list(connector.read(source))
+    assert len(docs) == 604 and connector.last_skipped == []
+    assert docs[0].key == "pubmed:17942999"
+    assert [s.heading for s in docs[0].sections][:2] == ["Purpose", "Methods"]
+
+
+def test_malformed_xml_yields_earlier_records_then_names_the_line(tmp_path):
+    good = (b"<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>One."
+            b"</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+    bad = tmp_path / "broken.xml"
+    bad.write_bytes(b"<?xml version='1.0'?>\n<PubmedArticleSet>\n" + good
+                    + b"<PubmedArticle><MedlineCitation><PMID>2</PMID>\n<Oops></PubmedArticle>\n")
+    got = []
+    with pytest.raises(IngestError, match=r"malformed XML at line \d+"):
+        for doc in PubmedConnector().read(bad):
+            got.append(doc.key)
+    assert got == ["pubmed:1"]
+
+
+def test_external_entities_are_not_resolved(app, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-7f3a9 do not leak")
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(
+        '<?xml version="1.0"?>\n'
+        f'<!DOCTYPE PubmedArticleSet [<!ENTITY leak SYSTEM "file://{secret}">]>\n'
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>42</PMID><Article>"
+        "<ArticleTitle>Magnesium &leak; cramps</ArticleTitle><Abstract><AbstractText>"
+        "Body &leak; text.</AbstractText></Abstract></Article></MedlineCitation>"
+        "</PubmedArticle></PubmedArticleSet>\n")
+    report = app.ingest([str(hostile)])
+    assert report.errors == [] and report.added == 1
+    source = app.source("pubmed:42")
+    stored = app.store.source_text("pubmed:42") + source.title
+    assert "SECRET" not in stored
+    assert source.title == "Magnesium cramps"
+
+
+def test_cli_ingest_pubmed_file(tmp_path):
+    file = shared_path("data", "formats", "pubmed", "pubmed-29768149.xml")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--library", str(tmp_path / "lib"), "ingest", str(file)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 added")
+    shown = runner.invoke(main, ["--library", str(tmp_path / "lib"), "show", "pubmed:29768149"])
+    assert "Randomised trial" in shown.output and "2018" in shown.output
