@@ -1,0 +1,172 @@
+"""Where the benchmark data lives, and loaders for its queries and relevance judgments.
+
+The data is read at run time from the shared data folder (never copied into the repository):
+``$MEDCITE_SHARED/data`` when that variable is set, else ``../shared/data`` next to the checkout,
+else ``../shared/data`` relative to the working directory.
+
+>>> qrels = load_nfcorpus_qrels(data_dir() / "nfcorpus/qrels/dev.tsv")   # doctest: +SKIP
+>>> len(qrels)                                                            # doctest: +SKIP
+324
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import MedciteError
+from ..metrics import merge_duplicate_judgments
+
+_REPO = Path(__file__).resolve().parents[2]
+
+
+def data_dir() -> Path:
+    """The shared benchmark data folder; MedciteError naming the places tried when absent."""
+    tried: list[Path] = []
+    env = os.environ.get("MEDCITE_SHARED")
+    if env:
+        base = Path(env).expanduser()
+        tried += [base / "data", base]
+    tried += [_REPO.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    for path in tried:
+        if (path / "README.md").exists() or (path / "medquad").is_dir() \
+                or (path / "nfcorpus").is_dir():
+            return path
+    raise MedciteError(
+        "benchmark data not found (tried " + ", ".join(str(p) for p in tried)
+        + "); set MEDCITE_SHARED or pass the paths as options"
+    )
+
+
+def default_path(*parts: str) -> Path:
+    """A file under the shared data folder, e.g. ``default_path("nfcorpus", "corpus.jsonl")``."""
+    return data_dir().joinpath(*parts)
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL file; MedciteError with the line number on a broken line."""
+    path = Path(path)
+    if not path.is_file():
+        raise MedciteError(f"{path}: no such file")
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise MedciteError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(record, dict):
+                raise MedciteError(f"{path}:{number}: expected a JSON object")
+            yield record
+
+
+@dataclass
+class Query:
+    """One benchmark query: its id and the exact text the system is given."""
+
+    qid: str
+    text: str
+
+
+# -- LiveQA-Med (TREC 2017) ------------------------------------------------------------------
+
+
+def liveqa_query_text(record: dict[str, Any]) -> str:
+    """What the person typed: `subject` and `message` only (the paraphrase and summary were
+    written by assessors and are not available to a system).
+
+    >>> liveqa_query_text({"subject": "Noonan syndrome", "message": "is it inherited?"})
+    'Noonan syndrome. is it inherited?'
+    """
+    subject = str(record.get("subject") or "").strip()
+    message = str(record.get("message") or "").strip()
+    if subject and message:
+        # A full stop lets query understanding see the subject as its own sentence.
+        sep = " " if subject[-1] in ".?!:" else ". "
+        return subject + sep + message
+    return subject or message
+
+
+def load_liveqa_questions(path: Path) -> list[Query]:
+    """The questions of a LiveQA JSONL file, in file order."""
+    queries = []
+    for record in read_jsonl(path):
+        if "qid" not in record:
+            raise MedciteError(f"{path}: a question has no 'qid'")
+        queries.append(Query(str(record["qid"]), liveqa_query_text(record)))
+    if not queries:
+        raise MedciteError(f"{path}: no questions")
+    return queries
+
+
+def load_liveqa_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """qid -> MedQuAD record id -> grade (1-4), every duplicate judgment merged with min."""
+    triples = []
+    for record in read_jsonl(path):
+        try:
+            qid, doc = str(record["qid"]), str(record["corpus_id"])
+            grades = record.get("grades") or [record["grade_min"]]
+            triples += [(qid, doc, int(g)) for g in grades]
+        except (KeyError, TypeError, ValueError):
+            raise MedciteError(
+                f"{path}: a judgment lacks qid, corpus_id or integer grades: {record!r:.120}"
+            ) from None
+    return merge_duplicate_judgments(triples)
+
+
+def load_medquad_documents(path: Path, include_third_party: bool = True) -> dict[str, str]:
+    """MedQuAD record id -> question + answer text, for records that have an answer.
+
+    Records without answer text (removed by the MedQuAD authors for copyright) cannot be an
+    answer and are left out; `third_party_text` records only when `include_third_party`.
+    """
+    docs = {}
+    for record in read_jsonl(path):
+        answer = str(record.get("answer") or "").strip()
+        if not answer or (record.get("third_party_text") and not include_third_party):
+            continue
+        docs[str(record["id"])] = f"{record.get('question') or ''}\n{answer}"
+    return docs
+
+
+# -- NFCorpus (BEIR) -------------------------------------------------------------------------
+
+
+def load_nfcorpus_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """qid -> doc id -> graded relevance, from a BEIR qrels TSV (header line skipped)."""
+    path = Path(path)
+    if not path.is_file():
+        raise MedciteError(f"{path}: no such file")
+    qrels: dict[str, dict[str, int]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for number, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
+            if not row or (number == 1 and row[0] == "query-id"):
+                continue
+            try:
+                qid, doc, score = row[0], row[1], int(row[2])
+            except (IndexError, ValueError):
+                raise MedciteError(f"{path}:{number}: expected query-id, corpus-id, score")\
+                    from None
+            qrels.setdefault(qid, {})[doc] = score
+    return qrels
+
+
+def load_beir_queries(path: Path, qids: set[str] | None = None) -> list[Query]:
+    """BEIR queries (`_id`, `text`), keeping only `qids` when given, in file order."""
+    queries = [Query(str(r["_id"]), str(r.get("text") or "")) for r in read_jsonl(path)
+               if qids is None or str(r["_id"]) in qids]
+    if not queries:
+        raise MedciteError(f"{path}: no queries matched the judged query ids")
+    return queries
+
+
+def load_beir_documents(path: Path) -> dict[str, str]:
+    """BEIR corpus id -> title + text."""
+    return {str(r["_id"]): f"{r.get('title') or ''}\n{r.get('text') or ''}"
+            for r in read_jsonl(path)}

@@ -1,0 +1,211 @@
+"""Benchmark runners: build or reuse a library of the corpus, search every query, score the run.
+
+The library is built with `Medcite.ingest`, so the pipeline being measured is the one users run,
+and searched with `Medcite.search`. Passage hits are rolled up to documents (the best passage
+score of each source) because the judgments are per document. A plain BM25 baseline
+(`baseline.Bm25Baseline`) runs on the same documents in the same process, so the two columns of
+every report come from one run on one machine state.
+
+>>> result = run_nfcorpus(library=Path("/tmp/nf"))          # doctest: +SKIP
+>>> result.metrics["medcite"]["nDCG@10"]                     # doctest: +SKIP
+0.31
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from ..errors import MedciteError
+from ..metrics import best_possible_avg_score, liveqa_measures, ranking_measures
+from ..models import Hit
+from ..service import Medcite
+from ..settings import Settings
+from . import datasets
+from .baseline import Bm25Baseline
+from .runfile import Ranked, doc_ids, write_run
+
+Log = Callable[[str], None]
+
+
+def default_library(name: str) -> Path:
+    """Where an evaluation library is cached between runs: ``$XDG_CACHE_HOME/medcite/eval/NAME``."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "medcite" / "eval" / name
+
+
+@dataclass
+class EvalResult:
+    """Metrics per system ("medcite", "bm25") and what the run was made of."""
+
+    name: str
+    metrics: dict[str, dict[str, float]]
+    info: dict[str, Any] = field(default_factory=dict)
+    runs: dict[str, dict[str, list[tuple[str, float]]]] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"benchmark": self.name, "metrics": self.metrics, "info": self.info}
+
+
+def open_library(library: Path, corpus: Path, overrides: Mapping[str, Any] | None = None,
+                 log: Log = print) -> Medcite:
+    """Open (or build) the evaluation library at `library` holding `corpus`.
+
+    Ingest is idempotent, so a second run only checks the file. When the settings that shape
+    the library (`overrides`) differ from the ones it was built with, the corpus is re-read.
+    """
+    known = {f.name for f in fields(Settings)}
+    wanted = {k: v for k, v in (overrides or {}).items() if k in known}
+    missing = sorted(set(overrides or {}) - known)
+    if missing:
+        log(f"note: this build has no setting(s) {', '.join(missing)}; running without them")
+    app = Medcite.open(library, **wanted)
+    key = "eval:build_settings"
+    signature = json.dumps({"corpus": str(Path(corpus).resolve()), **wanted}, sort_keys=True,
+                           default=str)
+    force = app.store.get_meta(key) not in (None, signature)
+    log(f"library {library}: ingesting {corpus}" + (" (settings changed: re-reading)"
+                                                    if force else ""))
+    report = app.ingest([corpus], force=force)
+    if report.failed:
+        app.close()
+        origin, message = report.errors[0]
+        raise MedciteError(f"building the evaluation library failed: {origin}: {message}")
+    app.store.set_meta(key, signature)
+    log(f"  {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.passages} passages in {report.seconds:.1f} s")
+    return app
+
+
+def hits_to_documents(hits: Sequence[Hit], prefix: str, depth: int) -> list[tuple[str, float]]:
+    """Roll passage hits up to documents: best passage score per source, `prefix` stripped.
+
+    >>> from medcite.models import Passage, Source
+    >>> def hit(src, score):
+    ...     return Hit(Passage("p", src, 0, "", "", 0, 0), Source(src, ""), score)
+    >>> hits_to_documents([hit("nf:A", 3.0), hit("nf:B", 2.0), hit("nf:A", 1.0)], "nf:", 10)
+    [('A', 3.0), ('B', 2.0)]
+    """
+    best: dict[str, float] = {}
+    for hit in hits:
+        doc = hit.source.id.removeprefix(prefix)
+        best[doc] = max(best.get(doc, float("-inf")), hit.score)
+    # sorted() is stable, so equal scores keep the order the engine returned them in.
+    return sorted(best.items(), key=lambda item: -item[1])[:depth]
+
+
+def search_all(app: Medcite, queries: Sequence[datasets.Query], prefix: str, depth: int,
+               passages: int, search_args: Mapping[str, Any] | None = None,
+               log: Log = print) -> tuple[dict[str, list[tuple[str, float]]], list[float]]:
+    """Run every query through `Medcite.search`; the document run and per-query seconds."""
+    search = getattr(app, "search", None)
+    if search is None:
+        raise MedciteError("this build has no Medcite.search yet (the retrieval engine)")
+    run: dict[str, list[tuple[str, float]]] = {}
+    seconds = []
+    for number, query in enumerate(queries, start=1):
+        started = time.perf_counter()
+        hits = search(query.text, k=passages, **dict(search_args or {}))
+        seconds.append(time.perf_counter() - started)
+        run[query.qid] = hits_to_documents(hits, prefix, depth)
+        if number % 50 == 0:
+            log(f"  {number}/{len(queries)} queries")
+    return run, seconds
+
+
+def baseline_run(documents: Mapping[str, str], queries: Sequence[datasets.Query],
+                 depth: int) -> tuple[dict[str, list[tuple[str, float]]], Bm25Baseline]:
+    bm25 = Bm25Baseline(documents)
+    return {q.qid: bm25.search(q.text, depth) for q in queries}, bm25
+
+
+def _write_runs(run_out: Path | None, runs: Mapping[str, Mapping[str, Ranked]]) -> list[str]:
+    """Write medcite's run to `run_out` and the baseline's beside it (``NAME.bm25``)."""
+    if run_out is None:
+        return []
+    written = []
+    for system, run in runs.items():
+        path = run_out if system == "medcite" else run_out.with_name(f"{run_out.name}.{system}")
+        write_run(run, path, tag=f"{system}")
+        written.append(str(path))
+    return written
+
+
+def _timing(seconds: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"search_ms_p50": round(median(ordered) * 1000, 1), "search_ms_p95": round(p95 * 1000, 1)}
+
+
+def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
+               corpus: Path | None = None, library: Path | None = None,
+               run_out: Path | None = None, include_third_party: bool = True,
+               search_args: Mapping[str, Any] | None = None, depth: int = 10,
+               passages: int = 50, log: Log = print) -> EvalResult:
+    """LiveQA-Med 2017 questions (subject + message) against the MedQuAD library."""
+    questions = questions or datasets.default_path("medquad", "liveqa_dev_questions.jsonl")
+    qrels = qrels or datasets.default_path("medquad", "liveqa_dev_qrels.jsonl")
+    corpus = corpus or datasets.default_path("medquad", "corpus.jsonl")
+    library = library or default_library("medquad")
+    queries = datasets.load_liveqa_questions(questions)
+    judgments = datasets.load_liveqa_qrels(qrels)
+    qids = [q.qid for q in queries]
+    app = open_library(library, corpus, {"include_third_party": include_third_party}, log)
+    try:
+        log(f"searching {len(queries)} questions")
+        run, seconds = search_all(app, queries, "medquad:", depth, passages, search_args, log)
+    finally:
+        app.close()
+    documents = datasets.load_medquad_documents(corpus, include_third_party)
+    base, bm25 = baseline_run(documents, queries, depth)
+    runs = {"medcite": run, "bm25": base}
+    metrics = {name: liveqa_measures(doc_ids(r), judgments, qids) for name, r in runs.items()}
+    info = {
+        "library": str(library), "corpus": str(corpus), "questions": str(questions),
+        "qrels": str(qrels), "include_third_party": include_third_party,
+        "baseline_documents": len(documents), "baseline_index_s": round(bm25.index_seconds, 1),
+        "best_possible_avgScore": best_possible_avg_score(judgments, qids),
+        "search_args": dict(search_args or {}), "passages_per_query": passages,
+        **_timing(seconds), "run_files": _write_runs(run_out, runs),
+    }
+    return EvalResult("liveqa", metrics, info, runs)
+
+
+def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
+                 qrels: Path | None = None, library: Path | None = None,
+                 run_out: Path | None = None, search_args: Mapping[str, Any] | None = None,
+                 depth: int = 100, passages: int = 300, log: Log = print) -> EvalResult:
+    """NFCorpus dev queries (the ids in qrels/dev.tsv) against a library of its abstracts."""
+    corpus = corpus or datasets.default_path("nfcorpus", "corpus.jsonl")
+    queries = queries or datasets.default_path("nfcorpus", "queries.jsonl")
+    qrels = qrels or datasets.default_path("nfcorpus", "qrels", "dev.tsv")
+    library = library or default_library("nfcorpus")
+    judgments = datasets.load_nfcorpus_qrels(qrels)
+    # queries.jsonl holds train and dev queries: keep only the judged dev ones.
+    todo = datasets.load_beir_queries(queries, set(judgments))
+    qids = [q.qid for q in todo]
+    app = open_library(library, corpus, None, log)
+    try:
+        log(f"searching {len(todo)} queries")
+        run, seconds = search_all(app, todo, "nfcorpus:", depth, passages, search_args, log)
+    finally:
+        app.close()
+    documents = datasets.load_beir_documents(corpus)
+    base, bm25 = baseline_run(documents, todo, depth)
+    runs = {"medcite": run, "bm25": base}
+    metrics = {name: ranking_measures(doc_ids(r), judgments, qids) for name, r in runs.items()}
+    info = {
+        "library": str(library), "corpus": str(corpus), "queries": str(queries),
+        "qrels": str(qrels), "baseline_documents": len(documents),
+        "baseline_index_s": round(bm25.index_seconds, 1),
+        "search_args": dict(search_args or {}), "passages_per_query": passages,
+        **_timing(seconds), "run_files": _write_runs(run_out, runs),
+    }
+    return EvalResult("nfcorpus", metrics, info, runs)
