@@ -16,6 +16,7 @@ from typing import Any
 from .errors import NotFound
 from .ingest.pipeline import Ingestor, ProgressFn
 from .models import IngestReport, Passage, Source
+from .review import Accounts, Editorial
 from .settings import Settings
 from .store import SourceFilter, open_store
 from .store.sqlite import SQLiteStore
@@ -37,6 +38,8 @@ class Medcite:
         return open_store(self.settings.store_url, self.settings.home)
 
     def close(self) -> None:
+        for name in ("accounts", "editorial"):
+            self.__dict__.pop(name, None)
         if "store" in self.__dict__:
             self.store.close()
             del self.__dict__["store"]
@@ -73,9 +76,35 @@ class Medcite:
     def stats(self) -> dict[str, object]:
         return self.store.stats()
 
+    def withdraw(self, source_id: str, reason: str = "") -> list[int]:
+        """Withdraw a source; returns the ids of the articles now flagged for re-review."""
+        self.source(source_id)
+        self.store.withdraw_source(source_id, reason)
+        return self.editorial.flag_changed_sources(
+            [source_id], f"cited source withdrawn: {source_id}" + (f" ({reason})" if reason else ""))
+
+    # -- editorial -----------------------------------------------------------------------
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store)
+
+    @cached_property
+    def editorial(self) -> Editorial:
+        return Editorial(self.store, self.settings.reviewed_match_threshold)
+
 
 # Extension points filled by other stages without editing this file's core:
 # INGEST_HOOKS: fn(app, ingestor) to register input resolvers (URLs, pubmed:QUERY).
 # AFTER_INGEST: fn(app, report) to bring indexes in step after an ingest.
 INGEST_HOOKS: list = []
 AFTER_INGEST: list = []
+
+
+def _flag_articles(app: Medcite, report: IngestReport) -> None:
+    """A re-ingested source with new content flags the articles citing it."""
+    if report.updated_ids:
+        app.editorial.flag_changed_sources(report.updated_ids)
+
+
+AFTER_INGEST.append(_flag_articles)

@@ -60,6 +60,9 @@ class Settings:
         "Base URL of the E-utilities service.",
         default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
     )
+    reviewed_match_threshold: float = _doc(
+        "How closely (0-1, token-set similarity) a question must match a published article's "
+        "question for that reviewed article to be served first.", default=0.9)
     emergency_number: str = _doc("The local emergency number shown by triage.", default="911")
     crisis_line: str = _doc(
         "The suicide and crisis line shown first for crisis language.",

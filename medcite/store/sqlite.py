@@ -119,9 +119,8 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: list[tuple[str
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in sql.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _statements(sql):
+                conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
                 (component, number, description, now()),
@@ -132,6 +131,20 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: list[tuple[str
             raise
         current = number
     return current
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script into whole statements (trigger bodies contain ';' too)."""
+    out, buf = [], ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf)
+            buf = ""
+    if buf.strip(" \n;"):
+        out.append(buf)
+    return out
 
 
 class SQLiteStore:
