@@ -1,0 +1,347 @@
+"""Quantity extraction: the numbers of a passage, with their unit, meaning, subject and population.
+
+A quantity is a number (or range, or bound) followed by a unit we know ("310-420 mg",
+"below 1.8 mg/dL", "0.7 to 1.0 mmol/L", "1,000 IU", "5%"). Numbers without a unit (years,
+counts, reference markers) are not quantity claims and are skipped. Everything is rule-based
+and keeps exact character offsets, so `text[q.start:q.end] == q.quote` always holds.
+
+>>> [(q.quote, q.comparator, q.measure, q.subject) for q in extract(
+...     "Magnesium deficiency can cause twitching when levels fall below 1.8 mg/dL.")]
+[('below 1.8 mg/dL', '<', 'threshold', 'magnesium')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .models import Quantity
+from .text import sentence_spans
+from .units import ANALYTES, UnitError, canonical_unit, dimension
+
+# -- numbers, units, comparators ----------------------------------------------------------
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_UNIT_NUM = (
+    r"(?:milligrams?|micrograms?|nanograms?|grams?|kilograms?|millimoles?|micromoles?|"
+    r"milliequivalents?|international\s+units?|percent|per\s+cent|units?|"
+    r"mEq|meq|mmol|\u00b5mol|\u03bcmol|umol|nmol|pmol|mol|mcg|\u00b5g|\u03bcg|ug|mg|ng|pg|kg|gm|g|"
+    r"IU|mmHg|mL|ml|dL|L|liters?|litres?|milliliters?|millilitres?|%)"
+)
+_UNIT_DEN = (
+    r"(?:\s*/\s*(?:dL|dl|L|l|mL|ml|kg)(?![A-Za-z])|"
+    r"\s+per\s+(?:deciliter|decilitre|liter|litre|milliliter|millilitre|kilogram)s?)"
+)
+_PER_DAY = r"(?:\s*/\s*(?:day|d)(?![A-Za-z])|\s+(?:per|a|each|every)\s+day|\s+daily)"
+_RANGE_SEP = r"\s*(?:-|\u2013|\u2014|to)\s*"
+_TAIL = rf"\s*(?P<unit>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z0-9])(?P<day>{_PER_DAY})?"
+_HEAD = rf"(?<![\w.,/])(?P<a>{_NUM})(?:\s*(?P<unit_a>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z]))?"
+# number [unit] (- | to) number unit [per-volume] [per-day]; the unit is required.
+_QUANTITY = re.compile(rf"{_HEAD}(?:{_RANGE_SEP}(?P<b>{_NUM}))?{_TAIL}")
+# "between 0.7 and 1.0 mmol/L" (the only place where "and" joins a range).
+_BETWEEN_QUANTITY = re.compile(rf"\bbetween\s+{_HEAD}\s+and\s+(?P<b>{_NUM}){_TAIL}", re.I)
+# Words right before the number that bound it. Longest phrases first.
+_COMPARATORS: list[tuple[str, str]] = [
+    (r"(?:should\s+)?not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than|not\s+more\s+than|"
+     r"up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|\u2264|<=|=<", "<="),
+    (r"at\s+least|no\s+less\s+than|a\s+minimum\s+of|\u2265|>=|=>", ">="),
+    (r"less\s+than|lower\s+than|fewer\s+than|below|under|beneath|<", "<"),
+    (r"more\s+than|greater\s+than|higher\s+than|larger\s+than|above|over|exceeds?|exceeding|"
+     r"in\s+excess\s+of|>", ">"),
+    (r"about|around|approximately|roughly|nearly|almost|~|\u2248", "~"),
+]
+_COMPARATOR_RE = [(re.compile(rf"(?:^|(?<=\W))(?:{pat})\s*$", re.I), op)
+                  for pat, op in _COMPARATORS]
+
+# -- what a quantity measures: cue phrases in the clause before it ---------------------------
+
+_MEASURE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("upper_limit", re.compile(
+        r"upper\s+(?:intake\s+)?limits?|tolerable\s+upper|\bULs?\b|maximum\s+(?:daily\s+)?"
+        r"(?:dose|intake|amount)|should\s+not\s+(?:take\s+)?(?:more|exceed)|safe\s+upper", re.I)),
+    ("intake", re.compile(
+        r"recommended\s+(?:dietary|daily)\s+(?:allowance|intake|amount)|\bRDAs?\b|"
+        r"daily\s+allowance|adequate\s+intake|\bAIs?\b|recommended\s+(?:intake|amount)|"
+        r"daily\s+(?:intake|requirement|value)|dietary\s+reference|need(?:s)?\s+about|"
+        r"should\s+(?:get|consume|eat)|intake\s+(?:of|is|for)", re.I)),
+    ("normal_range", re.compile(r"normal\s+(?:range|level|value)s?|reference\s+(?:range|interval)|"
+                                r"\bnormal\b|healthy\s+range|target\s+range", re.I)),
+    ("dose", re.compile(
+        r"\bdos(?:e|es|ing|age)\b|\btak(?:e|es|ing|en)\b|\bgiven\b|administ|\btablets?\b|"
+        r"\bcapsules?\b|\bsupplement(?:s|ation|ing)?\b|\binfusion|\binjection|\btreatment\b|"
+        r"\bprescribed\b|\bstart(?:ing)?\s+(?:at|with)", re.I)),
+    ("risk", re.compile(r"\brisk\b|\bchance\b|\bodds\b|\blikel(?:y|ihood)\b|\bincidence\b|"
+                        r"\bmortality\b|\breduc|\bincreas|\bdecreas|\bprevalence\b", re.I)),
+]
+
+# -- subjects: analytes from medcite.units plus common nutrients and drugs -------------------
+
+_EXTRA_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "magnesium": ("hypomagnesemia", "hypermagnesemia", "hypomagnesaemia", "hypermagnesaemia"),
+    "potassium": ("hypokalemia", "hyperkalemia", "hypokalaemia", "hyperkalaemia"),
+    "sodium": ("hyponatremia", "hypernatremia", "hyponatraemia", "hypernatraemia"),
+    "calcium": ("hypocalcemia", "hypercalcemia", "hypocalcaemia", "hypercalcaemia"),
+    "glucose": ("hypoglycemia", "hyperglycemia", "hypoglycaemia", "hyperglycaemia"),
+    "phosphate": ("hypophosphatemia", "hyperphosphatemia"),
+    "vitamin a": ("retinol",), "vitamin b12": ("cobalamin", "b12"), "vitamin c": ("ascorbic acid",),
+    "vitamin e": ("tocopherol",), "vitamin k": (), "vitamin b6": ("pyridoxine",),
+    "folate": ("folic acid",), "iodine": (), "selenium": (), "fiber": ("fibre",),
+    "protein": (), "caffeine": (), "alcohol": (), "omega-3": ("fish oil",),
+    "hemoglobin a1c": ("hba1c", "a1c", "haemoglobin a1c"), "hemoglobin": ("haemoglobin",),
+    "blood pressure": ("systolic", "diastolic"),
+    "acetaminophen": ("paracetamol", "tylenol"), "ibuprofen": ("advil", "motrin"),
+    "aspirin": (), "metformin": (), "insulin": (), "levothyroxine": (), "warfarin": (),
+}
+
+
+def _subject_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for entry in ANALYTES:
+        for name in (entry.name, *entry.aliases):
+            if re.fullmatch(r"[a-z0-9 \-]+", name):  # skip ion formulas such as "mg2+"
+                table[name] = entry.name
+    for name, aliases in _EXTRA_SUBJECTS.items():
+        table[name] = name
+        for alias in aliases:
+            table[alias] = name
+    return table
+
+
+_SUBJECTS = _subject_table()
+_SUBJECT_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(k) for k in sorted(_SUBJECTS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+
+POPULATION_TERMS: dict[str, str] = {
+    "pregnancy": r"pregnan\w*|expecting\s+mothers?",
+    "breastfeeding": r"breast-?feeding|lactat\w*|nursing\s+mothers?",
+    "infants": r"infants?|babies|baby|newborns?",
+    "children": r"child(?:ren)?|kids?|p(?:a)?ediatric",
+    "teens": r"teen(?:s|agers?)?|adolescen\w*",
+    "older_adults": r"older\s+(?:adults|people|persons|patients)|elderly|seniors|"
+                    r"(?:aged|over|older\s+than)\s+(?:6[5-9]|[7-9]\d)",
+    "kidney_disease": r"kidney\s+(?:disease|problems?|failure|impairment|dysfunction)|"
+                      r"renal\s+(?:disease|failure|impairment|insufficiency|dysfunction)|\bCKD\b",
+    "men": r"\bmen\b|\bmales?\b",
+    "women": r"\bwomen\b|\bfemales?\b",
+    "adults": r"\badults?\b",
+}
+_POPULATION_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in
+                  POPULATION_TERMS.items()]
+# "particularly in people with kidney problems" names who is most at risk, not whom the
+# number is for; such mentions are not given to the quantities of the sentence.
+_RISK_GROUP = re.compile(r"(?:particularly|especially|notably|even)\s+(?:in|for|among)?[^,.;]*$",
+                         re.I)
+_SUPPLEMENTAL = re.compile(r"\bsupplement(?:al|s|ation)?\b", re.I)
+_FOOD = re.compile(r"\b(?:from\s+)?(?:food|foods|diet|dietary\s+sources)\b", re.I)
+_BULLET = re.compile(r"\s*(?:[-*\u2022\u2013]|\d+[.)])\s")
+_CLAUSE_END = re.compile(r"[;:()]|,\s|\band\b|\bwhile\b|\bwhereas\b|\bbut\b")
+
+
+def extract(text: str, default_subject: str = "", citation: str = "") -> list[Quantity]:
+    """Every quantity claim of `text`, in order, with offsets into `text`.
+
+    `default_subject` is used when a sentence names no nutrient, drug or analyte (callers pass
+    the question's focus or the passage's topic); `citation` is copied onto each quantity.
+
+    >>> [(q.quote, q.low, q.high, q.unit, q.per, q.measure, q.population) for q in extract(
+    ...     "The recommended daily allowance for adults is 310-420 mg.")]
+    [('310-420 mg', 310.0, 420.0, 'mg', '', 'intake', ['adults'])]
+    """
+    found: list[Quantity] = []
+    intro = ""  # the sentence that introduces a list ("In general:"); bullets inherit its context
+    for s_start, s_end in sentence_spans(text):
+        sentence = text[s_start:s_end]
+        is_item = bool(_BULLET.match(sentence))
+        context = intro if is_item else ""
+        subject = _nearest_subject(context, len(context), len(context)) or default_subject
+        found.extend(_extract_sentence(text, s_start, s_end, subject, citation, context))
+        if sentence.rstrip().endswith(":"):
+            intro = _last_sentences(text, s_start, s_end)
+        elif not is_item:
+            intro = ""
+    return found
+
+
+def _last_sentences(text: str, s_start: int, s_end: int) -> str:
+    """A list intro and the sentence before it ("The RDA depends on age. In general:")."""
+    return text[max(0, s_start - 200):s_end]
+
+
+def extract_all(passages: Iterable[tuple[str, str]], default_subject: str = "") -> list[Quantity]:
+    """Quantities of many (citation, text) pairs; offsets are into each passage's own text.
+
+    >>> [q.citation for q in extract_all([("p1", "Take 2 g."), ("p2", "No numbers.")])]
+    ['p1']
+    """
+    out: list[Quantity] = []
+    for cite, passage in passages:
+        out.extend(extract(passage, default_subject, citation=cite))
+    return out
+
+
+def _extract_sentence(text: str, s_start: int, s_end: int, default_subject: str,
+                      citation: str, context: str = "") -> list[Quantity]:
+    sentence = text[s_start:s_end]
+    quantities: list[Quantity] = []
+    prev_end = 0
+    for m in _matches(sentence):
+        q = _build(sentence, m, prev_end)
+        q.start += s_start
+        q.end += s_start
+        q.citation = citation
+        q.subject = _nearest_subject(sentence, m.start(), m.end()) or default_subject.lower()
+        q.qualifier = _qualifier(sentence, m.start(), m.end())
+        quantities.append(q)
+        prev_end = m.end()
+    _assign_measures(sentence, s_start, quantities, context)
+    _assign_populations(sentence, s_start, quantities)
+    return quantities
+
+
+def _matches(sentence: str) -> list[re.Match[str]]:
+    """"between X and Y unit" ranges first, then plain quantities that do not overlap them."""
+    taken = [m for m in _BETWEEN_QUANTITY.finditer(sentence) if _valid(m)]
+    for m in _QUANTITY.finditer(sentence):
+        if _valid(m) and not any(m.start() < t.end() and t.start() < m.end() for t in taken):
+            taken.append(m)
+    return sorted(taken, key=lambda m: m.start())
+
+
+def _valid(m: re.Match[str]) -> bool:
+    """Reject matches whose unit cannot be spelled canonically (defensive; the regex is wide)."""
+    try:
+        canonical_unit(_unit_text(m.group("unit")))
+    except UnitError:
+        return False
+    return True
+
+
+def _unit_text(raw: str) -> str:
+    raw = re.sub(r"\s+per\s+", "/", raw.strip(), flags=re.I)
+    raw = re.sub(r"\s*/\s*", "/", raw)
+    return re.sub(r"(?i)^(?:per\s+cent)$", "%", raw)
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", ""))
+
+
+def _build(sentence: str, m: re.Match[str], floor: int) -> Quantity:
+    start = m.start()
+    low = high = _number(m.group("a"))
+    comparator = "="
+    if m.group("b") is not None:
+        second = _number(m.group("b"))
+        low, high, comparator = min(low, second), max(low, second), "range"
+    prefix = sentence[max(floor, start - 30):start]
+    for pattern, op in _COMPARATOR_RE:
+        hit = pattern.search(prefix)
+        if hit:
+            start = start - len(prefix) + hit.start()
+            start += len(sentence[start:]) - len(sentence[start:].lstrip())
+            if comparator != "range":  # else "more than 350-400 mg": a bound that is a range
+                low, high = (None, high) if op in ("<", "<=") else (low, high)
+                low, high = (low, None) if op in (">", ">=") else (low, high)
+            comparator = op
+            break
+    end = m.end("unit")
+    per = ""
+    if m.group("day"):
+        per, end = "day", m.end("day")
+    unit = canonical_unit(_unit_text(m.group("unit")))
+    return Quantity(quote=sentence[start:end], start=start, end=end, low=low, high=high,
+                    comparator=comparator, unit=unit, per=per)
+
+
+def _nearest_subject(sentence: str, a: int, b: int) -> str:
+    """The named nutrient/drug/analyte closest to the span; ties go to the earlier mention."""
+    best, best_dist = "", 10**9
+    for hit in _SUBJECT_RE.finditer(sentence):
+        dist = a - hit.end() if hit.end() <= a else hit.start() - b if hit.start() >= b else 0
+        if dist < best_dist:
+            best, best_dist = _SUBJECTS[hit.group(0).lower()], dist
+    return best
+
+
+def _clause(sentence: str, a: int, b: int) -> tuple[int, int]:
+    """The clause around a span: from the previous clause break to the next one."""
+    left = 0
+    for brk in _CLAUSE_END.finditer(sentence, 0, a):
+        left = brk.end()
+    nxt = _CLAUSE_END.search(sentence, b)
+    return left, nxt.start() if nxt else len(sentence)
+
+
+def _qualifier(sentence: str, a: int, b: int) -> str:
+    left, right = _clause(sentence, a, b)
+    window = sentence[left:right]
+    if _SUPPLEMENTAL.search(window):
+        return "supplemental"
+    if _FOOD.search(window):
+        return "food"
+    return ""
+
+
+def _assign_measures(sentence: str, offset: int, quantities: list[Quantity],
+                     context: str = "") -> None:
+    prev_local = 0
+    previous: Quantity | None = None
+    for q in quantities:
+        a, b = q.start - offset, q.end - offset
+        before = sentence[prev_local:a]
+        after = sentence[b:_clause(sentence, a, b)[1]]
+        q.measure = _measure(q, before, after, previous)
+        if q.measure == "other" and context:  # a list item: the intro says what it measures
+            q.measure = _measure(q, context, "", None)
+        previous, prev_local = q, b
+
+
+def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) -> str:
+    kind = dimension(q.unit) if q.unit else ""
+    if q.unit == "%":
+        return "risk" if _cue("risk", before + after) else "percentage"
+    for name in ("upper_limit", "intake", "normal_range"):
+        if _cue(name, before):
+            return name
+    if kind.endswith("_conc") or q.unit == "mmHg":
+        if q.comparator in ("<", "<=", ">", ">="):
+            return "threshold"
+        if q.comparator == "range" and _cue("normal_range", before + after):
+            return "normal_range"
+        return "level"
+    if _cue("dose", before) or _cue("dose", after):
+        return "dose"
+    if previous is not None and previous.unit == q.unit and not before.strip(" ;,()").strip():
+        return previous.measure  # "350 mg daily for women; 420 mg daily for men"
+    if previous is not None and previous.unit == q.unit and len(before) < 25:
+        return previous.measure
+    return "other"
+
+
+def _cue(name: str, window: str) -> bool:
+    return any(pattern.search(window) for cue, pattern in _MEASURE_CUES if cue == name)
+
+
+def _populations(sentence: str, left: int = 0, right: int | None = None) -> list[str]:
+    """Populations named in sentence[left:right], minus "particularly in ..." risk groups."""
+    right = len(sentence) if right is None else right
+    found = {name for name, pattern in _POPULATION_RE
+             for hit in pattern.finditer(sentence, left, right)
+             if not _RISK_GROUP.search(sentence[max(0, hit.start() - 60):hit.start()])}
+    return sorted(found)
+
+
+def _assign_populations(sentence: str, offset: int, quantities: list[Quantity]) -> None:
+    """A population named in the quantity's own clause wins; otherwise the sentence's, except
+    those claimed by another quantity's clause and "particularly in ..." risk groups."""
+    local: list[list[str]] = []
+    for q in quantities:
+        a, b = q.start - offset, q.end - offset
+        left, right = _clause(sentence, a, b)
+        local.append(_populations(sentence, left, right))
+    claimed = {p for pops in local for p in pops}
+    general = set(_populations(sentence))
+    for q, pops in zip(quantities, local, strict=True):
+        q.population = pops or sorted(general - claimed)
