@@ -206,6 +206,7 @@ class IngestReport:
     unchanged: int = 0
     passages: int = 0
     skipped_files: int = 0  # files already ingested with the same size and mtime
+    skipped_records: int = 0  # records with no text, or third-party text left out (JSONL)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (origin, message)
     seconds: float = 0.0
     updated_ids: list[str] = field(default_factory=list)  # sources that got a new version

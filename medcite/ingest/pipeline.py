@@ -96,8 +96,13 @@ class Ingestor:
         except OSError as exc:
             report.errors.append((str(file), f"cannot read: {exc.strerror or exc}"))
             return
-        count = self._ingest_documents(str(file), connector.read(file), report)
-        if count is not None:
+        # Connectors that need settings or report per-record problems (JSONL) offer read_with.
+        read_with = getattr(connector, "read_with", None)
+        docs = read_with(file, self.settings, report) if read_with else connector.read(file)
+        errors_before = len(report.errors)
+        count = self._ingest_documents(str(file), docs, report)
+        # A file with bad records is not marked done, so a re-run reports them again.
+        if count is not None and len(report.errors) == errors_before:
             self.store.mark_file(origin, stat.st_size, stat.st_mtime_ns, count)
 
     def _ingest_documents(self, origin: str, docs: Iterator[ParsedDocument],

@@ -11,6 +11,9 @@ import zlib
 from pathlib import Path
 
 from .base import Connector, DocumentBuilder, IngestError
+from .html import HtmlConnector
+from .jsonl import JsonlConnector, MappingSidecar
+from .pdf import PdfConnector
 from .pubmed import PubmedConnector
 from .text import MarkdownConnector, TextConnector
 
@@ -19,6 +22,7 @@ __all__ = ["CONNECTORS", "Connector", "DocumentBuilder", "IngestError", "find_co
 CONNECTORS: list[Connector] = [MarkdownConnector(), TextConnector()]
 # XML formats are recognised by their root element, before any suffix-based connector.
 CONNECTORS[0:0] = [PubmedConnector()]
+CONNECTORS += [HtmlConnector(), PdfConnector(), JsonlConnector(), MappingSidecar()]
 
 
 def head_of(path: Path, size: int = 4096) -> bytes:
