@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFound
+from .ingest.eutils import register_pubmed_resolver
+from .ingest.fetch import register_url_resolver
 from .ingest.pipeline import Ingestor, ProgressFn
-from .models import IngestReport, Passage, Source
+from .models import Article, IngestReport, Passage, Source, User
 from .review import Accounts, Editorial
 from .settings import Settings
 from .store import SourceFilter, open_store
@@ -93,11 +95,56 @@ class Medcite:
     def editorial(self) -> Editorial:
         return Editorial(self.store, self.settings.reviewed_match_threshold)
 
+    def save_article(self, user: User | None, kind: str, question: str, audience: str,
+                     body: dict[str, Any] | None = None, title: str = "") -> Article:
+        """Save an answer or handout as a draft article; made fresh when `body` is None."""
+        if body is None:
+            made = self.handout(question, audience=audience) if kind == "handout" else \
+                self.ask(question, audience=audience)
+            body = made.to_dict()
+        return self.editorial.create(user, kind, question, audience, body, title)
+
+    def article_json(self, article: Article) -> dict[str, Any]:
+        """An article's body as served to readers, with its review banner facts."""
+        body = dict(article.body)
+        reviewer = self.editorial.reviewer_of(article)
+        body["article"] = {
+            "id": article.id, "state": article.state.value, "version": article.version,
+            "needs_rereview": article.needs_rereview,
+            "reviewed_by": None if reviewer is None else {
+                "name": reviewer.display_name, "credentials": reviewer.credentials,
+                "date": article.reviewed_at[:10]},
+        }
+        if article.state.value == "published" and reviewer is not None:
+            body["review_status"] = "published"
+            body["review_banner"] = (
+                f"Reviewed by {reviewer.display_name}"
+                + (f", {reviewer.credentials}" if reviewer.credentials else "")
+                + f" on {article.reviewed_at[:10]}")
+        return body
+
+    def ask_json(self, question: str, audience: str = "patient",
+                 conversation_id: str | None = None) -> dict[str, Any]:
+        """The reviewed article for a closely matching question, else a fresh answer (JSON).
+
+        Triage always runs on the reader's own words, even when a reviewed article is served.
+        """
+        article = self.editorial.match_published(question, audience)
+        if article is None:
+            return self.ask(question, audience=audience,
+                            conversation_id=conversation_id).to_dict()
+        body = self.article_json(article)
+        body["triage"] = self.triage(question).to_dict()
+        body["served_from_article"] = True
+        return body
+
 
 # Extension points filled by other stages without editing this file's core:
 # INGEST_HOOKS: fn(app, ingestor) to register input resolvers (URLs, pubmed:QUERY).
 # AFTER_INGEST: fn(app, report) to bring indexes in step after an ingest.
 INGEST_HOOKS: list = []
+INGEST_HOOKS.append(register_pubmed_resolver)  # pubmed:QUERY inputs
+INGEST_HOOKS.append(register_url_resolver)  # http(s):// inputs
 AFTER_INGEST: list = []
 
 
