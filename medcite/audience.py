@@ -1,0 +1,139 @@
+"""Audience rendering: the same claims and citations, worded for a patient, caregiver or clinician.
+
+What changes, and what never does:
+
+- patient / caregiver: a long sentence is cut at a clause boundary ("; ", ", but ", ", and ",
+  ", which ") into shorter sentences, each cut piece still an exact quoted span of the source;
+  medical terms get a lay gloss from our glossary (`medcite.glossary.add_glosses`) when that
+  module is installed. Numbers, negations and qualifiers are never touched;
+- clinician: the quoted sentences as written (technical terms, units and study designs kept).
+
+Sentence *selection* does not depend on the audience, so the facts, numbers and citations of the
+answers are the same for every reader (the issue's acceptance check compares them).
+
+Reading grade is Flesch-Kincaid (Kincaid et al. 1975): 0.39 x words/sentence + 11.8 x
+syllables/word - 15.59, measured by `medcite.readability` (textstat, offline) when available,
+else by the same formula with pyphen's syllable counts.
+
+>>> split_points("Magnesium helps nerves work; too much can upset the stomach.")
+[29]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .text import word_count
+from .writers import DraftClaim, Span
+
+AUDIENCES = ("patient", "caregiver", "clinician")
+LAY_AUDIENCES = ("patient", "caregiver")
+SPLIT_OVER_WORDS = 18  # sentences longer than this are cut for lay readers
+_MIN_PIECE_WORDS = 5
+# Only boundaries after which a full clause follows: "; " or ", but/and" + a finite verb soon
+# after. Subordinate clauses (", although ...", ", which ...") would be fragments, so no cut.
+_BOUNDARY = re.compile(
+    r";\s+|,\s+(?=(?:but|and)\s+(?:\w+\s+){0,4}?(?:is|are|was|were|can|may|might|will|should|"
+    r"could|has|have|had|does|do|did|causes?|helps?|makes?|needs?|includes?)\b)")
+
+
+def split_points(text: str) -> list[int]:
+    """Offsets in `text` where a lay rendering may start a new sentence (after the boundary)."""
+    return [m.end() for m in _BOUNDARY.finditer(text)]
+
+
+def render_claim(claim: DraftClaim, audience: str) -> list[DraftClaim]:
+    """The claim as one or more claims for `audience` (see the module docstring)."""
+    if audience not in LAY_AUDIENCES:
+        return [claim]
+    pieces = _split(claim) if len(claim.spans) == 1 else [claim]
+    return [DraftClaim(_gloss(p.text), p.spans) for p in pieces]
+
+
+def _split(claim: DraftClaim) -> list[DraftClaim]:
+    span = claim.spans[0]
+    text = span.text
+    if word_count(text) <= SPLIT_OVER_WORDS or claim.text != _capital(text):
+        return [claim]
+    # A leading qualifier ("In people with kidney disease, ...", "If ...") may govern every
+    # clause: cutting would leave later pieces without it, so such sentences stay whole.
+    cuts, last = [], 0
+    for point in split_points(text):
+        head, tail = text[last:point], text[point:]
+        if word_count(head) >= _MIN_PIECE_WORDS and word_count(tail) >= _MIN_PIECE_WORDS:
+            cuts.append(point)
+            last = point
+    if not cuts or re.match(r"\s*(?:if|unless|when|except|in|for|among|during|after|before|although|while|"
+                                r"with|without|once|until)\b", text, re.IGNORECASE):
+        return [claim]
+    out, a = [], 0
+    for b in [*cuts, len(text)]:
+        piece = text[a:b]
+        stripped = piece.rstrip(" ;,")
+        lead = len(piece) - len(piece.lstrip())
+        start = span.start + a + lead
+        end = span.start + a + len(stripped)
+        quote_text = text[a + lead:a + len(stripped)]
+        shown = _capital(quote_text)
+        if not shown.endswith((".", "!", "?")):
+            shown += "."
+        out.append(DraftClaim(shown, [Span(span.hit, start, end)]))
+        a = b
+    return out
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def _gloss(text: str) -> str:
+    try:
+        from . import glossary  # written in parallel; optional until it lands
+    except ImportError:
+        return text
+    add = getattr(glossary, "add_glosses", None)
+    if add is None:
+        return text
+    result = add(text)
+    return result if isinstance(result, str) else getattr(result, "text", text)
+
+
+def reading_grade(texts: list[str]) -> float | None:
+    """Flesch-Kincaid grade of the texts read as one document (None for no text)."""
+    body = " ".join(t.strip() for t in texts if t.strip())
+    if not body:
+        return None
+    try:
+        from . import readability
+    except ImportError:
+        readability = None
+    fn = getattr(readability, "flesch_kincaid_grade", None) or getattr(readability, "fk_grade", None)
+    if fn is not None:
+        value = fn(body)
+        return round(float(getattr(value, "grade", value)), 1)
+    return round(_fk(body), 1)
+
+
+def _fk(text: str) -> float:
+    """Flesch-Kincaid grade with pyphen syllables (fallback; see the module docstring)."""
+    sentences = max(1, len(re.findall(r"[.!?]+(?:\s|$)", text)))
+    words = re.findall(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text)
+    if not words:
+        return 0.0
+    syllables = sum(_syllables(w) for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+@lru_cache(maxsize=65536)
+def _syllables(word: str) -> int:
+    if word[0].isdigit():
+        return 1
+    return max(1, len(_pyphen().positions(word.lower())) + 1)
+
+
+@lru_cache(maxsize=1)
+def _pyphen():
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_US")

@@ -1,0 +1,272 @@
+"""Compose an `Answer` from a writer's draft: audience wording, numbered references, grades,
+conflicts, follow-up questions, reading grade, review status and disclaimer.
+
+References are numbered in order of first use, reading the sections top to bottom; a source
+cited twice keeps its number. Each reference lists the exact spans quoted from it.
+
+Reference grade (high / moderate / low / very_low) comes from `medcite.grading` when installed;
+otherwise from the evidence type alone, following GRADE's starting levels (Guyatt et al., BMJ
+2008;336:924): guidelines, systematic reviews and randomised trials start high; observational
+studies low; case reports, animal/lab studies and unreviewed web articles very low; patient
+education and expert overviews (secondary sources) moderate.
+
+>>> follow_up_questions(QueryAnalysis("q", "q", qtype="dose", focus=["magnesium"]), set())[:1]
+['What are the symptoms of too much or too little magnesium?']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .audience import reading_grade, render_claim
+from .models import (
+    Answer,
+    AnswerSection,
+    Claim,
+    EvidenceType,
+    Hit,
+    QueryAnalysis,
+    Quote,
+    Reference,
+    Source,
+    Triage,
+)
+from .writers import Draft
+
+_GRADE_BY_TYPE = {
+    EvidenceType.PRACTICE_GUIDELINE: "high",
+    EvidenceType.SYSTEMATIC_REVIEW: "high",
+    EvidenceType.RANDOMIZED_TRIAL: "high",
+    EvidenceType.OBSERVATIONAL_STUDY: "low",
+    EvidenceType.CASE_REPORT: "very_low",
+    EvidenceType.ANIMAL_LAB_STUDY: "very_low",
+    EvidenceType.PATIENT_EDUCATION: "moderate",
+    EvidenceType.EXPERT_OVERVIEW: "moderate",
+    EvidenceType.PROJECT_OVERVIEW: "low",
+    EvidenceType.UNREVIEWED_WEB: "very_low",
+}
+GRADES = ("high", "moderate", "low", "very_low")
+
+ABSTAIN_TEXT = "The library doesn't hold enough evidence to answer this."
+DEFAULT_DISCLAIMER = (
+    "Educational information only, not medical advice. It has not been reviewed by a clinician; "
+    "talk to a health professional about your own situation."
+)
+
+
+def grade_of(source: Source) -> str:
+    """The reference grade of a source (see the module docstring)."""
+    try:
+        from . import grading
+    except ImportError:
+        grading = None
+    fn = getattr(grading, "grade", None) or getattr(grading, "reference_grade", None)
+    if fn is not None:
+        value = fn(source)
+        value = getattr(value, "value", value)
+        value = str(value).lower().replace(" ", "_")
+        if value in GRADES:
+            return value
+    return _GRADE_BY_TYPE.get(source.evidence_type, "very_low")
+
+
+def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draft,
+            audience: str = "patient", triage: Triage | None = None) -> Answer:
+    """Turn `draft` into an `Answer` for `audience` (see the module docstring)."""
+    answer = Answer(question=question, audience=audience, triage=triage, analysis=analysis,
+                    writer=draft.writer, notices=list(draft.notices), dropped=list(draft.dropped))
+    numbers: dict[str, int] = {}  # source id -> reference number
+    refs: dict[int, Reference] = {}
+    for dsec in draft.sections:
+        section = AnswerSection(dsec.id, dsec.title)
+        for dclaim in dsec.items:
+            for shown in render_claim(dclaim, audience):
+                claim = Claim(shown.text)
+                for span in shown.spans:
+                    src = span.hit.source
+                    if src.id not in numbers:
+                        numbers[src.id] = len(numbers) + 1
+                        refs[numbers[src.id]] = _reference(numbers[src.id], src)
+                    quote = Quote(span.hit.passage.id, span.text, span.start, span.end)
+                    claim.quotes.append(quote)
+                    ref = refs[numbers[src.id]]
+                    if not any((q.passage_id, q.start, q.end) == (quote.passage_id, quote.start,
+                                                                  quote.end) for q in ref.passages):
+                        ref.passages.append(quote)
+                    if numbers[src.id] not in claim.citations:
+                        claim.citations.append(numbers[src.id])
+                section.items.append(claim)
+        if section.items:
+            answer.sections.append(section)
+    answer.references = [refs[n] for n in sorted(refs)]
+    answer.conflicts = find_conflicts(answer, hits)
+    if answer.conflicts:
+        answer.sections.insert(_after(answer, "research"), _conflict_section(answer))
+    answer.reading_grade = reading_grade([c.text for c in answer.claims()])
+    answer.follow_ups = follow_up_questions(analysis, _covered(hits))
+    apply_review_status(answer)
+    return answer
+
+
+def abstention(question: str, analysis: QueryAnalysis, searched: list[str], audience: str,
+               triage: Triage | None = None) -> Answer:
+    """The honest "not enough evidence" answer: no sections from sources, no citations."""
+    answer = Answer(question=question, audience=audience, abstained=True, triage=triage,
+                    analysis=analysis, searched=list(searched))
+    terms = ", ".join(searched) if searched else "(no search terms)"
+    answer.notices.append(f"{ABSTAIN_TEXT} Searched the library for: {terms}.")
+    answer.follow_ups = follow_up_questions(analysis, set())[:2]
+    apply_review_status(answer)
+    return answer
+
+
+def _reference(n: int, src: Source) -> Reference:
+    return Reference(n=n, source_id=src.id, title=src.title, evidence_type=src.evidence_type.value,
+                     grade=grade_of(src), year=src.year, url=src.url, pmid=src.pmid,
+                     publisher=src.publisher)
+
+
+def _after(answer: Answer, prefix: str) -> int:
+    """Index just after the last section whose id starts with `prefix` (else before help)."""
+    ids = [s.id for s in answer.sections]
+    last = max((i for i, sid in enumerate(ids) if sid.startswith(prefix)), default=None)
+    if last is not None:
+        return last + 1
+    return ids.index("when_to_get_help") if "when_to_get_help" in ids else len(ids)
+
+
+# -- conflicts ------------------------------------------------------------------------------
+
+
+def find_conflicts(answer: Answer, hits: list[Hit]) -> list[dict[str, Any]]:
+    """Quantities that differ between the cited passages (`medcite.quantities` + `.conflicts`).
+
+    Each conflict is the `Conflict.to_dict()` of `medcite.conflicts`, with each entry's
+    `citation` turned into its reference number and the `passage_id` and sentence it came from.
+    """
+    try:
+        from .conflicts import find_conflicts as find
+        from .quantities import extract_all
+    except ImportError:  # written in parallel; the section is simply absent without them
+        return []
+    cited = {q.passage_id for r in answer.references for q in r.passages}
+    by_id = {h.passage.id: h for h in hits if h.passage.id in cited}
+    ref_of = {r.source_id: r.n for r in answer.references}
+    default = answer.analysis.focus[0] if answer.analysis and answer.analysis.focus else ""
+    found = find(extract_all([(pid, h.passage.text) for pid, h in by_id.items()],
+                             default_subject=default))
+    out = []
+    for conflict in found:
+        data = conflict.to_dict()
+        sources = set()
+        for entry in data["entries"]:
+            hit = by_id[entry["citation"]]
+            sources.add(hit.source.id)
+            entry["passage_id"] = hit.passage.id
+            entry["citation"] = ref_of[hit.source.id]
+            a, b = _sentence_with(hit, entry["quote"])
+            entry["sentence"] = {"start": a, "end": b, "text": hit.passage.text[
+                a - hit.passage.start:b - hit.passage.start]}
+        if len(sources) > 1:  # two passages of one source are not "sources that differ"
+            out.append(data)
+    return out
+
+
+def _sentence_with(hit: Hit, needle: str) -> tuple[int, int]:
+    """Source offsets of the first sentence of the hit's passage that contains `needle`."""
+    from .text import sentence_spans
+
+    p = hit.passage
+    for a, b in sentence_spans(p.text):
+        if needle in p.text[a:b]:
+            return p.start + a, p.start + b
+    return p.start, p.end
+
+
+def _conflict_section(answer: Answer) -> AnswerSection:
+    """'Where sources differ': each side of each conflict as its cited sentence."""
+    section = AnswerSection("where_sources_differ", "Where sources differ")
+    refs = {r.n: r for r in answer.references}
+    seen = set()
+    for conflict in answer.conflicts:
+        for entry in conflict["entries"]:
+            sent = entry["sentence"]
+            key = (entry["passage_id"], sent["start"])
+            if key in seen:
+                continue
+            seen.add(key)
+            quote = Quote(entry["passage_id"], sent["text"], sent["start"], sent["end"])
+            ref = refs[entry["citation"]]
+            if not any((q.passage_id, q.start) == key for q in ref.passages):
+                ref.passages.append(quote)
+            section.items.append(Claim(sent["text"], [ref.n], [quote]))
+    return section
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+
+_FACET_QUESTIONS = {
+    "symptoms": "What are the symptoms of too much or too little {f}?",
+    "causes": "What causes {f}?",
+    "treatment": "How is {f} treated?",
+    "prevention": "How can {f} be prevented?",
+    "side_effects": "What are the side effects of {f}?",
+    "dose": "How much {f} is safe?",
+    "diagnosis": "How is {f} diagnosed?",
+    "interactions": "Does {f} interact with other medicines?",
+}
+_POPULATION_QUESTIONS = {
+    "pregnancy": "What about {f} during pregnancy?",
+    "children": "What about {f} in children?",
+    "older_adults": "What about {f} in older adults?",
+    "kidney_disease": "What about {f} with kidney disease?",
+}
+
+
+def follow_up_questions(analysis: QueryAnalysis, covered: set[str], limit: int = 4) -> list[str]:
+    """Questions on facets the answer did not ask about, then populations not yet asked about."""
+    focus = analysis.focus[0] if analysis.focus else _topic_phrase(analysis.question)
+    if not focus:
+        return []
+    out = [q.format(f=focus) for facet, q in _FACET_QUESTIONS.items()
+           if facet != analysis.qtype and (not covered or facet in covered)][:2]
+    out += [q.format(f=focus) for pop, q in _POPULATION_QUESTIONS.items()
+            if pop not in analysis.population][: limit - len(out)]
+    return out[:limit]
+
+
+def _topic_phrase(question: str) -> str:
+    from .grounding import GENERIC_TERMS, STOPWORDS
+
+    words = [w for w in question.lower().rstrip("?").split()
+             if w.strip(",.") not in STOPWORDS and w.strip(",.") not in GENERIC_TERMS]
+    return " ".join(words[:3]).strip(",.")
+
+
+def _covered(hits: list[Hit]) -> set[str]:
+    """Facets whose cue words occur in the retrieved passages (so a follow-up can be answered)."""
+    from .grounding import terms
+    from .writers.extractive import QTYPE_CUES
+
+    have = set().union(*(terms(h.passage.text) for h in hits)) if hits else set()
+    return {facet for facet, cues in QTYPE_CUES.items() if len(cues & have) >= 2}
+
+
+# -- review status and disclaimer ---------------------------------------------------------------
+
+
+def apply_review_status(answer: Answer, status: str = "unreviewed") -> None:
+    """Set the review status and the disclaimer that goes with it (`medcite.guardrails`)."""
+    answer.review_status = status
+    try:
+        from . import guardrails
+    except ImportError:
+        guardrails = None
+    fn = getattr(guardrails, "disclaimer", None) or getattr(guardrails, "disclaimer_for", None)
+    text = None
+    if fn is not None:
+        try:
+            text = fn(status)
+        except (TypeError, ValueError, KeyError):
+            text = None
+    answer.disclaimer = str(text) if text else DEFAULT_DISCLAIMER

@@ -1,0 +1,199 @@
+"""The grounding contract, as functions used at run time (every answer) and in tests.
+
+An answer is grounded when:
+
+1. every sentence (Claim) cites at least one reference number;
+2. every reference number points to a reference, and every quote of a claim points to a
+   passage that retrieval returned for this question;
+3. every quote is exact: `source_text[start:end] == quote`;
+4. every number in a sentence appears in a passage it cites;
+5. negation words are preserved: a sentence holds no negation that its quotes lack, and
+   loses none that they hold (for the extractive writer; the LLM writer must only not add one).
+
+Abstention (`has_evidence`): the answer abstains unless some retrieved passage covers the
+question's *topic* terms — the focus entities from query analysis, or else the question's
+content words minus generic question words ("amount", "treatment", "cause"...). A passage
+supports the topic when it contains at least half of the topic terms (after stemming), and at
+least one of them. The generic words are excluded because every medical passage mentions
+"treatment" or "symptoms"; without that rule a magnesium library "answers" a glioblastoma question.
+
+>>> numbers("Keep it under 350 mg, or 1,000 mg in 2 doses.")
+['350', '1000', '2']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from .models import Answer, Hit, QueryAnalysis
+
+
+def _wordset(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# Digits with optional thousands separators and decimals; fractions such as ½ count as numbers.
+_NUMBER = re.compile(r"(?<![A-Za-z])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[½¼¾⅓⅔]")
+NEGATIONS = _wordset(
+    "no not never none nor neither without cannot can't won't don't doesn't didn't isn't "
+    "aren't wasn't weren't shouldn't couldn't wouldn't mustn't hasn't haven't hadn't unable "
+    "nothing nobody")
+_WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
+STOPWORDS = _wordset(
+    "a an the and or but if of to in on at by for with from as is are was were be been being "
+    "do does did can could should would may might will shall must have has had having i me my "
+    "we our you your he she it its they them their this that these those what which who whom "
+    "whose when where why how about into over under than then there here so such very much many "
+    "more most some any all each other also just only too get got please thank thanks hi hello "
+    "dear know tell want need like im i'm ive i've am")
+# Question words that name the *kind* of answer, not its topic (see module docstring).
+GENERIC_TERMS = _wordset(
+    "amount amounts dose doses dosage much many level levels cause causes caused causing "
+    "treatment treatments treat treating cure therapy symptom symptoms sign signs risk risks "
+    "prevent prevention effect effects side safe safety normal high low range take taking "
+    "help helps good bad best way ways long often happen happens mean means use used "
+    "information info question problem problems disease diseases condition conditions "
+    "medicine medication medications drug drugs doctor test tests type types")
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers in `text`, thousands separators removed, in order of appearance."""
+    return [m.group(0).replace(",", "") for m in _NUMBER.finditer(text)]
+
+
+def negations(text: str) -> list[str]:
+    """Negation words of `text`, lower-cased ("not", "never", "don't"...), in order."""
+    lowered = text.lower().replace("\u2019", "'")
+    return [w for w in _WORD.findall(lowered) if w in NEGATIONS]
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words of `text` (stopwords dropped)."""
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+
+
+def topic_terms(question: str, analysis: QueryAnalysis | None = None) -> set[str]:
+    """The terms an answer must be about (focus entities, else non-generic content words)."""
+    if analysis is not None and analysis.focus:
+        found = set().union(*(terms(f) for f in analysis.focus)) - {stem(g) for g in GENERIC_TERMS}
+        if found:
+            return found
+    generic = {stem(g) for g in GENERIC_TERMS}
+    words = [w for w in _WORD.findall(question.lower())
+             if w not in STOPWORDS and len(w) > 2 and not w.isdigit()]
+    return {stem(w) for w in words} - generic
+
+
+@dataclass
+class EvidenceCheck:
+    """Whether the hits hold evidence on the topic, and how much of it the best passage covers."""
+
+    ok: bool
+    topic: set[str]
+    best_coverage: float
+    supporting: list[str]  # passage ids that pass the coverage rule
+
+
+MIN_TOPIC_COVERAGE = 0.5
+
+
+def has_evidence(question: str, hits: list[Hit], analysis: QueryAnalysis | None = None,
+                 min_coverage: float = MIN_TOPIC_COVERAGE) -> EvidenceCheck:
+    """Apply the abstention rule of the module docstring to `hits`.
+
+    >>> has_evidence("how is glioblastoma treated?", []).ok
+    False
+    """
+    topic = topic_terms(question, analysis)
+    if not hits:
+        return EvidenceCheck(False, topic, 0.0, [])
+    if not topic:  # nothing specific was asked; any retrieved passage is on topic
+        return EvidenceCheck(True, topic, 1.0, [h.passage.id for h in hits])
+    best, supporting = 0.0, []
+    for hit in hits:
+        have = terms(hit.passage.text) | terms(hit.source.title) | terms(hit.passage.section)
+        coverage = len(topic & have) / len(topic)
+        best = max(best, coverage)
+        if coverage >= min_coverage and topic & have:
+            supporting.append(hit.passage.id)
+    return EvidenceCheck(bool(supporting), topic, best, supporting)
+
+
+def check_answer(answer: Answer, hits: Iterable[Hit], source_texts: Mapping[str, str],
+                 strict_negations: bool = True) -> list[str]:
+    """Every violation of the contract in `answer`, as one line each (empty list = grounded).
+
+    `source_texts` maps source id -> the stored text the passages' offsets index into.
+    """
+    retrieved = {h.passage.id: h for h in hits}
+    refs = {r.n: r for r in answer.references}
+    problems: list[str] = []
+    if answer.abstained:
+        if answer.references or any(c.citations for c in answer.claims()):
+            problems.append("an abstaining answer cites sources")
+        return problems
+    for ref in answer.references:
+        for q in ref.passages:
+            problems.extend(_check_quote(q, ref.source_id, retrieved, source_texts))
+    for claim in answer.claims():
+        label = claim.text[:60]
+        if not claim.citations:
+            problems.append(f"no citation: {label!r}")
+            continue
+        cited_passages = []
+        for n in claim.citations:
+            if n not in refs:
+                problems.append(f"citation [{n}] has no reference: {label!r}")
+                continue
+            cited_passages.extend(retrieved[q.passage_id].passage.text for q in refs[n].passages
+                                  if q.passage_id in retrieved)
+        if not claim.quotes:
+            problems.append(f"no quote: {label!r}")
+        for q in claim.quotes:
+            if q.passage_id not in retrieved:
+                problems.append(f"quote from a passage that was not retrieved: {label!r}")
+                continue
+            ref_n = next((r.n for r in answer.references
+                          if any(p.passage_id == q.passage_id for p in r.passages)), None)
+            if ref_n not in claim.citations:
+                problems.append(f"quote's reference is not cited: {label!r}")
+            problems.extend(_check_quote(q, retrieved[q.passage_id].source.id, retrieved,
+                                         source_texts))
+        pool = " ".join(cited_passages)
+        missing = [x for x in numbers(claim.text) if x not in set(numbers(pool))]
+        if missing:
+            problems.append(f"number(s) {missing} not in the cited passage: {label!r}")
+        quoted = " ".join(q.quote for q in claim.quotes)
+        said, source_said = negations(claim.text), negations(quoted if strict_negations else pool)
+        if strict_negations and sorted(said) != sorted(source_said):
+            problems.append(f"negation changed ({said} vs {source_said}): {label!r}")
+        elif not strict_negations and not set(said) <= set(source_said):
+            problems.append(f"negation added ({said}): {label!r}")
+    return problems
+
+
+def _check_quote(q, source_id: str, retrieved: Mapping[str, Hit],
+                 source_texts: Mapping[str, str]) -> list[str]:
+    if q.passage_id not in retrieved:
+        return [f"reference quotes passage {q.passage_id}, which was not retrieved"]
+    passage = retrieved[q.passage_id].passage
+    text = source_texts.get(source_id)
+    if text is None:
+        return [f"no stored text for source {source_id}"]
+    if text[q.start:q.end] != q.quote:
+        return [f"quote offsets {q.start}-{q.end} do not match source {source_id}"]
+    if not (passage.start <= q.start and q.end <= passage.end):
+        return [f"quote {q.start}-{q.end} lies outside passage {q.passage_id}"]
+    return []

@@ -1,0 +1,293 @@
+"""The default writer: picks sentences from retrieved passages; never writes a word of its own.
+
+Each sentence of each retrieved passage is a candidate, scored by (weights below, kept small and
+round on purpose — they were set by reading answers on the seed and starter libraries, never on
+benchmark questions):
+
+- term overlap with the question (topic terms count double; query expansions count with their
+  weight), plus a little credit for the overlap of the whole passage (a sentence saying "It can
+  cause..." inherits its passage's subject);
+- cue words of the question type (dose questions want "mg", "daily", "limit"...);
+- a number, when the question asks for an amount or a threshold;
+- the retrieval rank of its passage, and its position in the passage (first sentences define);
+- the evidence type of its source (for the bottom line and guidelines).
+
+Sentences are then chosen by Maximal Marginal Relevance (Carbonell & Goldstein, "The use of MMR,
+diversity-based reranking for reordering documents and producing summaries", SIGIR 1998):
+next = argmax over candidates of  lambda * relevance - (1 - lambda) * max similarity to those chosen.
+
+Allowed edits: a bullet marker or a leading discourse word ("However,", "In addition,") is trimmed
+from the quoted span and the first letter capitalised. Numbers, negations and qualifiers are
+never touched: the claim text is the quote itself.
+
+>>> mmr_score(0.9, 0.5, lam=0.7)
+0.48
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..grounding import STOPWORDS, numbers, stem, terms, topic_terms
+from ..models import EvidenceType, Hit, QueryAnalysis
+from ..text import sentence_spans, word_count
+from . import Draft, DraftClaim, DraftSection, Span
+
+# Evidence types whose sentences may appear under "From the guidelines": practice guidelines
+# (which, by medcite.evidence, include consensus-conference statements). Patient-education pages
+# are authoritative but are not guidelines; they lead "Key points" instead.
+GUIDELINE_TYPES = frozenset({EvidenceType.PRACTICE_GUIDELINE})
+# Evidence types grouped under "From the research".
+RESEARCH_TYPES = frozenset({
+    EvidenceType.SYSTEMATIC_REVIEW, EvidenceType.RANDOMIZED_TRIAL,
+    EvidenceType.OBSERVATIONAL_STUDY, EvidenceType.CASE_REPORT, EvidenceType.ANIMAL_LAB_STUDY,
+})
+
+# Stems of words that signal a sentence answers a question of this type.
+QTYPE_CUES: dict[str, frozenset[str]] = {k: frozenset(stem(w) for w in v.split()) for k, v in {
+    "dose": "mg mcg µg gram grams dose doses dosage intake daily day allowance limit upper "
+            "amount supplement supplements take taking recommended maximum rda",
+    "threshold": "level levels below above exceed exceeds blood serum normal range mg/dl "
+                 "mmol/l meq/l concentration high low",
+    "symptoms": "symptom symptoms sign signs feel feeling pain may include experience",
+    "causes": "cause causes caused due result results lead leads trigger because factor",
+    "treatment": "treat treatment treated therapy medication medicine drug surgery manage "
+                 "management relieve options",
+    "prevention": "prevent prevention avoid reduce lower risk vaccine screening protect",
+    "diagnosis": "diagnose diagnosis diagnosed test tests exam imaging blood scan biopsy",
+    "side_effects": "side effect effects adverse reaction reactions toxicity risk",
+    "interactions": "interact interaction interactions combined together alongside",
+    "risk": "risk risks chance likely factor factors increase",
+    "prognosis": "outlook prognosis survival life expectancy recover recovery",
+    "definition": "is are called refers means defined type condition disorder",
+    "comparison": "than compared versus differ difference better",
+}.items()}
+_HELP = re.compile(
+    r"\b(call 911|emergency|seek (?:medical )?(?:care|help|attention)|right away|immediately|"
+    r"see (?:a|your) (?:doctor|provider|health ?care)|contact your|talk (?:to|with) your "
+    r"(?:doctor|provider)|get medical help|urgent)\b", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^(?:[-*\u2022]\s+|\d+[.)]\s+|(?:however|also|additionally|in addition|furthermore|moreover|"
+    r"on the other hand|therefore|thus|in fact|overall|importantly|notably|for example|"
+    r"for instance|in summary|in conclusion)\s*,\s*)", re.IGNORECASE)
+_NUMBER_QTYPES = {"dose", "threshold"}
+
+
+def mmr_score(relevance: float, max_similarity: float, lam: float = 0.7) -> float:
+    """Maximal Marginal Relevance (Carbonell & Goldstein 1998): lam*rel - (1-lam)*max_sim."""
+    return round(lam * relevance - (1 - lam) * max_similarity, 6)
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """|a & b| / |a | b| (0 for two empty sets)."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+@dataclass
+class Candidate:
+    """One sentence of a retrieved passage, with its score features."""
+
+    hit: Hit
+    rank: int  # 1-based retrieval rank of its passage
+    start: int  # offsets into the source text
+    end: int
+    text: str
+    terms: set[str]
+    position: int  # sentence index inside the passage
+    relevance: float = 0.0
+    numbers: list[str] = field(default_factory=list)
+
+    @property
+    def etype(self) -> EvidenceType:
+        return self.hit.source.evidence_type
+
+    def span(self) -> Span:
+        return Span(self.hit, self.start, self.end)
+
+    def claim(self) -> DraftClaim:
+        text = self.text[0].upper() + self.text[1:] if self.text[0].islower() else self.text
+        return DraftClaim(text, [self.span()])
+
+
+def query_weights(question: str, analysis: QueryAnalysis) -> dict[str, float]:
+    """Stem -> weight of what the answer should talk about."""
+    weights: dict[str, float] = {t: 1.0 for t in terms(analysis.question or question)}
+    for t in topic_terms(question, analysis):
+        weights[t] = 2.0
+    for phrase, w in analysis.expansions.items():
+        for t in terms(phrase):
+            weights[t] = max(weights.get(t, 0.0), min(float(w), 1.0))
+    return weights
+
+
+def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[Candidate]:
+    """Every usable sentence of `hits`, scored (see the module docstring)."""
+    weights = query_weights(question, analysis)
+    total = sum(weights.values()) or 1.0
+    cues = QTYPE_CUES.get(analysis.qtype, frozenset())
+    wants_numbers = analysis.qtype in _NUMBER_QTYPES
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits, start=1):
+        p = hit.passage
+        passage_overlap = sum(w for t, w in weights.items() if t in terms(p.text)) / total
+        rank_weight = 1.0 / (1.0 + 0.15 * (rank - 1))
+        for position, (a, b) in enumerate(sentence_spans(p.text)):
+            a, text = _trim(p.text, a, b)
+            n_words = word_count(text)
+            if n_words < 5 or n_words > 70 or text.endswith((":", "?")) or not text[0].isalnum():
+                continue
+            sent_terms = terms(text)
+            overlap = sum(w for t, w in weights.items() if t in sent_terms) / total
+            if overlap == 0:
+                continue
+            cue = len(cues & sent_terms) / 3 if cues else 0.0
+            nums = numbers(text)
+            score = (overlap + 0.3 * passage_overlap + 0.25 * min(cue, 1.0)
+                     + (0.3 if wants_numbers and nums and has_quantity(text) else 0.0))
+            score *= rank_weight * (1.0 - 0.03 * min(position, 5))
+            if n_words > 35:  # long sentences read badly in an answer
+                score *= 0.85
+            out.append(Candidate(hit, rank, p.start + a, p.start + b, text, sent_terms,
+                                 position, score, nums))
+    return out
+
+
+def _trim(passage_text: str, a: int, b: int) -> tuple[int, str]:
+    """Drop bullet markers and leading discourse words; returns (new start, text)."""
+    text = passage_text[a:b]
+    for _ in range(3):  # "- However, ..." has two leads
+        match = _LEAD.match(text)
+        if not match or match.end() >= len(text):
+            break
+        a += match.end()
+        text = passage_text[a:b]
+    return a, text
+
+
+_QUANTITY_FALLBACK = re.compile(
+    r"\d(?:[\d.,]*)\s*(?:-|to)?\s*[\d.,]*\s*(?:mg|mcg|µg|g|mmol|meq|iu|units?|ml|%|percent)\b",
+    re.IGNORECASE)
+
+
+def has_quantity(text: str) -> bool:
+    """True when `text` states a number with a unit (not a year, count or citation marker)."""
+    try:
+        from ..quantities import extract
+    except ImportError:
+        return bool(_QUANTITY_FALLBACK.search(text))
+    return bool(extract(text))
+
+
+def select(pool: list[Candidate], k: int, lam: float = 0.7, floor: float = 0.0,
+           chosen: list[Candidate] | None = None, bonus=None) -> list[Candidate]:
+    """Up to `k` candidates by MMR; `chosen` are already used (they count for redundancy)."""
+    used = list(chosen or [])
+    used_spans = {(c.hit.passage.id, c.start) for c in used}
+    picked: list[Candidate] = []
+    remaining = [c for c in pool if (c.hit.passage.id, c.start) not in used_spans]
+    while remaining and len(picked) < k:
+        def gain(c: Candidate) -> float:
+            sim = max((jaccard(c.terms, u.terms) for u in used), default=0.0)
+            rel = c.relevance + (bonus(c) if bonus else 0.0)
+            return mmr_score(rel, sim, lam)
+
+        best = max(remaining, key=gain)
+        if best.relevance < floor or any(jaccard(best.terms, u.terms) > 0.6 for u in used):
+            remaining.remove(best)
+            if best.relevance < floor:
+                break
+            continue
+        picked.append(best)
+        used.append(best)
+        remaining.remove(best)
+    return picked
+
+
+def evidence_bonus(c: Candidate) -> float:
+    """Up to +0.15 for the strongest evidence types (guidelines first), 0 for web articles."""
+    n = len(EvidenceType)
+    return 0.15 * (n - 1 - c.etype.rank) / (n - 1)
+
+
+class ExtractiveWriter:
+    """Deterministic sentence selection (see the module docstring)."""
+
+    name = "extractive"
+
+    def __init__(self, bottom_line: int = 4, key_points: int = 4, guidelines: int = 3,
+                 themes: int = 3, per_theme: int = 2, help_items: int = 3):
+        self.limits = dict(bottom_line=bottom_line, key_points=key_points, guidelines=guidelines,
+                           themes=themes, per_theme=per_theme, help_items=help_items)
+
+    def write(self, question: str, analysis: QueryAnalysis, hits: list[Hit]) -> Draft:
+        pool = candidates(question, analysis, hits)
+        if not pool:
+            return Draft(writer=self.name)
+        top = max(c.relevance for c in pool)
+        lim = self.limits
+        sections: list[DraftSection] = []
+
+        bottom = select(pool, lim["bottom_line"], floor=0.45 * top, bonus=evidence_bonus)
+        bottom = _readable_order(bottom)
+        sections.append(DraftSection("bottom_line", "Bottom line", [c.claim() for c in bottom]))
+        used = list(bottom)
+
+        guide_pool = [c for c in pool if c.etype in GUIDELINE_TYPES]
+        guide = select(guide_pool, lim["guidelines"], floor=0.3 * top, chosen=used)
+        used += guide
+        sections.append(DraftSection("guidelines", "From the guidelines",
+                                     [c.claim() for c in _readable_order(guide)]))
+
+        key_pool = [c for c in pool if c.etype not in RESEARCH_TYPES]
+        key = select(key_pool, lim["key_points"], floor=0.35 * top, chosen=used)
+        used += key
+        sections.append(DraftSection("key_points", "Key points",
+                                     [c.claim() for c in _readable_order(key)]))
+
+        research_sections, research_used = self._research(pool, used, 0.25 * top)
+        sections.extend(research_sections)
+        used += research_used
+
+        help_pool = [c for c in pool if _HELP.search(c.text)]
+        help_items = select(help_pool, lim["help_items"], lam=0.9, chosen=used)
+        sections.append(DraftSection("when_to_get_help", "When to get help",
+                                     [c.claim() for c in _readable_order(help_items)]))
+        return Draft(sections=[s for s in sections if s.items], writer=self.name)
+
+    def _research(self, pool: list[Candidate], used: list[Candidate],
+                  floor: float) -> tuple[list[DraftSection], list[Candidate]]:
+        """'From the research', one titled group per theme (passage heading, else source title)."""
+        research = [c for c in pool if c.etype in RESEARCH_TYPES]
+        picked = select(research, self.limits["themes"] * self.limits["per_theme"] * 2,
+                        floor=floor, chosen=used)
+        themes: dict[str, list[Candidate]] = {}
+        for c in picked:
+            title = c.hit.passage.section.strip() or c.hit.source.title.strip() or "Studies"
+            group = themes.setdefault(_theme_title(title), [])
+            if len(group) < self.limits["per_theme"]:
+                group.append(c)
+        out, kept = [], []
+        for i, (title, items) in enumerate(list(themes.items())[: self.limits["themes"]], 1):
+            out.append(DraftSection(f"research_{i}", title,
+                                    [c.claim() for c in _readable_order(items)]))
+            kept.extend(items)
+        return out, kept
+
+
+def _theme_title(title: str) -> str:
+    title = re.sub(r"\s+", " ", title).strip().rstrip(".")
+    return title if len(title) <= 80 else title[:77].rsplit(" ", 1)[0] + "..."
+
+
+def _readable_order(chosen: list[Candidate]) -> list[Candidate]:
+    """The best sentence first, then the rest grouped by passage in reading order."""
+    if len(chosen) <= 1:
+        return chosen
+    first, rest = chosen[0], chosen[1:]
+    rest.sort(key=lambda c: (c.rank, c.start))
+    return [first, *rest]
+
+
+__all__ = ["ExtractiveWriter", "Candidate", "candidates", "select", "mmr_score", "jaccard",
+           "GUIDELINE_TYPES", "RESEARCH_TYPES", "QTYPE_CUES", "STOPWORDS"]
