@@ -69,6 +69,9 @@ class Settings:
         "Base URL of the E-utilities service.",
         default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
     )
+    anonymous_ask: bool = _doc(
+        "Whether people who are not signed in may ask questions over HTTP and in the web app.",
+        default=True)
     reviewed_match_threshold: float = _doc(
         "How closely (0-1, token-set similarity) a question must match a published article's "
         "question for that reviewed article to be served first.", default=0.9)
