@@ -40,7 +40,7 @@ from .base import DocumentBuilder, IngestError
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "svg",
     "math", "canvas", "form", "button", "input", "select", "textarea", "option", "label",
-    "nav", "dialog", "menu", "head", "link", "meta", "base", "audio", "video", "map",
+    "nav", "dialog", "menu", "title", "link", "meta", "base", "audio", "video", "map",
 )
 _CHROME_TAGS = ("header", "footer", "aside")
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu",
@@ -238,12 +238,14 @@ def _main_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         best = max(articles, key=lambda a: len(a.text_content()))
         if len(best.text_content()) > 200:
             return best
-    body = root.find("body")
-    return body if body is not None else root
+    # The whole document, not <body>: libxml2 knows no HTML5 tags and, on a page without
+    # <body>, leaves <main>/<article> inside <head> (whose metadata tags are already dropped).
+    return root
 
 
 def _blocks(main: lxml.html.HtmlElement) -> list[tuple[str, int, str]]:
-    """(kind, heading level, text) in reading order; kind 'h' heading, 'p' paragraph, 'li' item.
+    """(kind, heading level, text) in reading order: 'h' heading, 'p' paragraph, 'li' list
+    item, 'tr' table row (cells joined by " | ").
 
     Iterative (start/end events), so 10,000-deep nesting cannot exhaust the Python stack.
     """
@@ -255,7 +257,7 @@ def _blocks(main: lxml.html.HtmlElement) -> list[tuple[str, int, str]]:
         value = _squash("".join(buf))
         buf.clear()
         if value:
-            kind = "li" if kinds and kinds[-1] == "li" else "p"
+            kind = kinds[-1] if kinds and kinds[-1] in ("li", "tr") else "p"
             out.append((kind, 0, value))
 
     skipping: object | None = None  # a heading whose text is already taken
@@ -277,7 +279,7 @@ def _blocks(main: lxml.html.HtmlElement) -> list[tuple[str, int, str]]:
                 continue
             if tag in _BLOCKS:
                 flush()
-                kinds.append("li" if tag == "li" else "block")
+                kinds.append(tag if tag in ("li", "tr") else "block")
             elif tag == "br":
                 buf.append(_BR)
             elif tag in _CELLS and buf and buf[-1].strip():
@@ -295,15 +297,14 @@ def _blocks(main: lxml.html.HtmlElement) -> list[tuple[str, int, str]]:
 
 
 def _join(body: list[tuple[str, str]]) -> str:
-    """List items one per line ("- item"), paragraphs separated by a blank line."""
+    """List items ("- item") and table rows one per line; paragraphs split by a blank line."""
     parts: list[str] = []
     previous = ""
     for kind, value in body:
-        if kind == "li":
-            line = "- " + value
-            parts.append(("\n" if previous == "li" else "\n\n") + line if parts else line)
-        else:
-            parts.append(("\n\n" if parts else "") + value)
+        line = "- " + value if kind == "li" else value
+        if parts:
+            parts.append("\n" if kind == previous and kind in ("li", "tr") else "\n\n")
+        parts.append(line)
         previous = kind
     return clean_block("".join(parts))
 
