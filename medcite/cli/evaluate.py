@@ -38,12 +38,12 @@ def _parse_value(text: str) -> Any:
     return text
 
 
-def _search_args(pairs: tuple[str, ...]) -> dict[str, Any]:
+def _pairs(pairs: tuple[str, ...], option: str = "--search-arg") -> dict[str, Any]:
     args = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise MedciteError(f"--search-arg {pair!r}: expected KEY=VALUE")
+            raise MedciteError(f"{option} {pair!r}: expected KEY=VALUE")
         args[key.strip()] = _parse_value(value.strip())
     return args
 
@@ -54,7 +54,9 @@ _common = [
     click.option("--run-out", type=_PATH,
                  help="Write medcite's TREC run here, and the baseline's to RUN_OUT.bm25."),
     click.option("--search-arg", "search_arg", multiple=True, metavar="KEY=VALUE",
-                 help="Extra keyword for Medcite.search (repeatable), e.g. to compare modes."),
+                 help="Extra keyword for Medcite.search (repeatable)."),
+    click.option("--set", "set_", multiple=True, metavar="KEY=VALUE",
+                 help="Override a setting for this run (repeatable), e.g. --set dense=false."),
     click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
 ]
 
@@ -85,7 +87,7 @@ def evaluate() -> None:
     \b
     Examples:
         medcite eval liveqa --run-out runs/liveqa.run
-        medcite eval nfcorpus --search-arg mode=lexical
+        medcite eval nfcorpus --set dense=false      # lexical only
     """
 
 
@@ -96,7 +98,7 @@ def evaluate() -> None:
 @click.option("--third-party/--no-third-party", default=True, show_default=True,
               help="Include the MedQuAD records marked third_party_text (evaluation only).")
 @_with_common
-def liveqa(questions, qrels, corpus, third_party, library, run_out, search_arg,
+def liveqa(questions, qrels, corpus, third_party, library, run_out, search_arg, set_,
            as_json) -> None:
     """TREC LiveQA-Med 2017 questions (subject + message) over the MedQuAD library.
 
@@ -104,7 +106,7 @@ def liveqa(questions, qrels, corpus, third_party, library, run_out, search_arg,
     Prints avgScore(0-3), succ@2+/3+/4+, prec@k+, P@1, P@5, MAP@10, MRR@10 and judged@10.
     """
     result = run_liveqa(questions, qrels, corpus, library, run_out, third_party,
-                        _search_args(search_arg), log=_log)
+                        _pairs(search_arg), _pairs(set_, "--set"), log=_log)
     _print_result(result, as_json)
 
 
@@ -113,10 +115,10 @@ def liveqa(questions, qrels, corpus, third_party, library, run_out, search_arg,
 @click.option("--queries", type=_PATH, help="NFCorpus queries JSONL (default: shared data).")
 @click.option("--qrels", type=_PATH, help="Judgments TSV; only its queries run (default: dev).")
 @_with_common
-def nfcorpus(corpus, queries, qrels, library, run_out, search_arg, as_json) -> None:
+def nfcorpus(corpus, queries, qrels, library, run_out, search_arg, set_, as_json) -> None:
     """NFCorpus (BEIR) dev queries over a library of its PubMed abstracts: nDCG@10, Recall@100."""
-    result = run_nfcorpus(corpus, queries, qrels, library, run_out, _search_args(search_arg),
-                          log=_log)
+    result = run_nfcorpus(corpus, queries, qrels, library, run_out, _pairs(search_arg),
+                          _pairs(set_, "--set"), log=_log)
     _print_result(result, as_json)
 
 

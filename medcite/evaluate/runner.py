@@ -54,19 +54,23 @@ class EvalResult:
         return {"benchmark": self.name, "metrics": self.metrics, "info": self.info}
 
 
-def open_library(library: Path, corpus: Path, overrides: Mapping[str, Any] | None = None,
-                 log: Log = print) -> Medcite:
+def open_library(library: Path, corpus: Path, build: Mapping[str, Any] | None = None,
+                 settings: Mapping[str, Any] | None = None, log: Log = print) -> Medcite:
     """Open (or build) the evaluation library at `library` holding `corpus`.
 
     Ingest is idempotent, so a second run only checks the file. When the settings that shape
-    the library (`overrides`) differ from the ones it was built with, the corpus is re-read.
+    what is ingested (`build`) differ from the ones the library was built with, the corpus is
+    re-read; `settings` are other overrides (e.g. ``dense=False``) that do not force that.
     """
     known = {f.name for f in fields(Settings)}
-    wanted = {k: v for k, v in (overrides or {}).items() if k in known}
-    missing = sorted(set(overrides or {}) - known)
+    wanted = {k: v for k, v in (build or {}).items() if k in known}
+    missing = sorted(set(build or {}) - known)
     if missing:
         log(f"note: this build has no setting(s) {', '.join(missing)}; running without them")
-    app = Medcite.open(library, **wanted)
+    try:
+        app = Medcite.open(library, **{**dict(settings or {}), **wanted})
+    except ValueError as exc:  # an unknown or malformed setting named with --set
+        raise MedciteError(str(exc)) from None
     key = "eval:build_settings"
     signature = json.dumps({"corpus": str(Path(corpus).resolve()), **wanted}, sort_keys=True,
                            default=str)
@@ -84,24 +88,27 @@ def open_library(library: Path, corpus: Path, overrides: Mapping[str, Any] | Non
     return app
 
 
-def hits_to_documents(hits: Sequence[Hit], prefix: str, depth: int) -> list[tuple[str, float]]:
-    """Roll passage hits up to documents: best passage score per source, `prefix` stripped.
+def hits_to_documents(hits: Sequence[Hit], depth: int) -> list[tuple[str, float]]:
+    """Roll passage hits up to documents: best passage score per source, the benchmark's own id.
+
+    Source ids of corpus records are ``<corpus>:<record id>`` (``nfcorpus:MED-10``,
+    ``medquad:ADAM_0000001-1``); the judgments use the record id, so the prefix is dropped.
 
     >>> from medcite.models import Passage, Source
     >>> def hit(src, score):
     ...     return Hit(Passage("p", src, 0, "", "", 0, 0), Source(src, ""), score)
-    >>> hits_to_documents([hit("nf:A", 3.0), hit("nf:B", 2.0), hit("nf:A", 1.0)], "nf:", 10)
+    >>> hits_to_documents([hit("nf:A", 3.0), hit("nf:B", 2.0), hit("nf:A", 1.0)], 10)
     [('A', 3.0), ('B', 2.0)]
     """
     best: dict[str, float] = {}
     for hit in hits:
-        doc = hit.source.id.removeprefix(prefix)
+        doc = hit.source.id.split(":", 1)[-1]
         best[doc] = max(best.get(doc, float("-inf")), hit.score)
     # sorted() is stable, so equal scores keep the order the engine returned them in.
     return sorted(best.items(), key=lambda item: -item[1])[:depth]
 
 
-def search_all(app: Medcite, queries: Sequence[datasets.Query], prefix: str, depth: int,
+def search_all(app: Medcite, queries: Sequence[datasets.Query], depth: int,
                passages: int, search_args: Mapping[str, Any] | None = None,
                log: Log = print) -> tuple[dict[str, list[tuple[str, float]]], list[float]]:
     """Run every query through `Medcite.search`; the document run and per-query seconds."""
@@ -114,7 +121,7 @@ def search_all(app: Medcite, queries: Sequence[datasets.Query], prefix: str, dep
         started = time.perf_counter()
         hits = search(query.text, k=passages, **dict(search_args or {}))
         seconds.append(time.perf_counter() - started)
-        run[query.qid] = hits_to_documents(hits, prefix, depth)
+        run[query.qid] = hits_to_documents(hits, depth)
         if number % 50 == 0:
             log(f"  {number}/{len(queries)} queries")
     return run, seconds
@@ -147,7 +154,8 @@ def _timing(seconds: Sequence[float]) -> dict[str, float]:
 def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
                corpus: Path | None = None, library: Path | None = None,
                run_out: Path | None = None, include_third_party: bool = True,
-               search_args: Mapping[str, Any] | None = None, depth: int = 10,
+               search_args: Mapping[str, Any] | None = None,
+               settings: Mapping[str, Any] | None = None, depth: int = 10,
                passages: int = 50, log: Log = print) -> EvalResult:
     """LiveQA-Med 2017 questions (subject + message) against the MedQuAD library."""
     questions = questions or datasets.default_path("medquad", "liveqa_dev_questions.jsonl")
@@ -157,10 +165,11 @@ def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
     queries = datasets.load_liveqa_questions(questions)
     judgments = datasets.load_liveqa_qrels(qrels)
     qids = [q.qid for q in queries]
-    app = open_library(library, corpus, {"include_third_party": include_third_party}, log)
+    app = open_library(library, corpus, {"include_third_party": include_third_party},
+                       settings, log)
     try:
         log(f"searching {len(queries)} questions")
-        run, seconds = search_all(app, queries, "medquad:", depth, passages, search_args, log)
+        run, seconds = search_all(app, queries, depth, passages, search_args, log)
     finally:
         app.close()
     documents = datasets.load_medquad_documents(corpus, include_third_party)
@@ -172,7 +181,8 @@ def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
         "qrels": str(qrels), "include_third_party": include_third_party,
         "baseline_documents": len(documents), "baseline_index_s": round(bm25.index_seconds, 1),
         "best_possible_avgScore": best_possible_avg_score(judgments, qids),
-        "search_args": dict(search_args or {}), "passages_per_query": passages,
+        "search_args": dict(search_args or {}), "settings": dict(settings or {}),
+        "passages_per_query": passages,
         **_timing(seconds), "run_files": _write_runs(run_out, runs),
     }
     return EvalResult("liveqa", metrics, info, runs)
@@ -181,7 +191,8 @@ def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
 def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
                  qrels: Path | None = None, library: Path | None = None,
                  run_out: Path | None = None, search_args: Mapping[str, Any] | None = None,
-                 depth: int = 100, passages: int = 300, log: Log = print) -> EvalResult:
+                 settings: Mapping[str, Any] | None = None, depth: int = 100,
+                 passages: int = 300, log: Log = print) -> EvalResult:
     """NFCorpus dev queries (the ids in qrels/dev.tsv) against a library of its abstracts."""
     corpus = corpus or datasets.default_path("nfcorpus", "corpus.jsonl")
     queries = queries or datasets.default_path("nfcorpus", "queries.jsonl")
@@ -191,10 +202,10 @@ def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
     # queries.jsonl holds train and dev queries: keep only the judged dev ones.
     todo = datasets.load_beir_queries(queries, set(judgments))
     qids = [q.qid for q in todo]
-    app = open_library(library, corpus, None, log)
+    app = open_library(library, corpus, None, settings, log)
     try:
         log(f"searching {len(todo)} queries")
-        run, seconds = search_all(app, todo, "nfcorpus:", depth, passages, search_args, log)
+        run, seconds = search_all(app, todo, depth, passages, search_args, log)
     finally:
         app.close()
     documents = datasets.load_beir_documents(corpus)
@@ -205,7 +216,8 @@ def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
         "library": str(library), "corpus": str(corpus), "queries": str(queries),
         "qrels": str(qrels), "baseline_documents": len(documents),
         "baseline_index_s": round(bm25.index_seconds, 1),
-        "search_args": dict(search_args or {}), "passages_per_query": passages,
+        "search_args": dict(search_args or {}), "settings": dict(settings or {}),
+        "passages_per_query": passages,
         **_timing(seconds), "run_files": _write_runs(run_out, runs),
     }
     return EvalResult("nfcorpus", metrics, info, runs)
