@@ -99,8 +99,12 @@ def documents_from_url(url: str, settings: Settings) -> Iterator[ParsedDocument]
         return
     suffix = _SUFFIX_BY_TYPE.get(ctype) or path_suffix or ".bin"
     name = PurePosixPath(urlparse(final).path).name or "download"
+    # The file keeps its URL's folder name: JSONL corpora take their key prefix from it.
+    parsed = urlparse(final)
+    folder = PurePosixPath(parsed.path).parent.name or parsed.hostname or "web"
     with tempfile.TemporaryDirectory(prefix="medcite-fetch-") as tmp:
-        path = Path(tmp) / (name if name.endswith(suffix) else name + suffix)
+        path = Path(tmp) / folder / (name if name.endswith(suffix) else name + suffix)
+        path.parent.mkdir()
         path.write_bytes(body)
         connector = find_connector(path)
         for doc in connector.read(path):
