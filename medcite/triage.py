@@ -1,0 +1,312 @@
+"""Red-flag triage: the first thing medcite does with every message.
+
+`triage(message)` decides how soon the reader should get care (emergency, urgent, routine,
+self-care, or none for a plain information question), quotes the words of the message each
+decision rests on, and writes a short action line from the settings (emergency number, crisis
+line). It is rule-based and deterministic:
+
+1. concepts (`data/triage/redflags.yaml`) are matched with precompiled regular expressions;
+2. each mention is checked in its context (`data/triage/context.yaml`): negated ("no chest
+   pain", "denies"), past ("years ago", "history of"), resolved ("...but it settles down") or
+   hypothetical ("what are the signs of a stroke?") mentions do not count. The trigger-window
+   idea is NegEx (Chapman et al., J Biomed Inform 2001;34:301-10); the phrases are ours;
+3. rules combine current mentions into findings (chest pain + sweating -> emergency), modifiers
+   (pregnancy, babies, older adults, blood thinners, kidney failure, weak immune system) raise a
+   routine decision, and red flags from the library's own handouts join in (`medcite.redflags`).
+
+>>> t = triage("My mother takes magnesium and is having a seizure right now")
+>>> t.level.value, t.reasons[0].quote
+('emergency', 'seizure')
+>>> triage("I had a seizure years ago, what foods have magnesium?").level.value
+'none'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .models import Finding, Triage, TriageLevel
+from .settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: redflags imports this module
+    from .redflags import LibraryRedFlags
+
+__all__ = ["Context", "Mention", "Rules", "rules", "triage"]
+
+_WORD = re.compile(r"[\w']+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[!?])(?=\S)")
+_CLAUSE_BREAK = re.compile(r"\b(?:but|however|although|though|except|whereas|and now)\b", re.I)
+_CHUNK_BREAK = re.compile(r"[,:]|\b(?:but|and then|so)\b", re.I)
+# Question words that make an information question about a finding ("can X cause seizures?").
+_ASKS_ABOUT = re.compile(
+    r"\b(?:causes?|caused|signs? of|symptoms? of|risks? of|just wondering|normal for|recogni[sz]e|"
+    r"treated|treat|prevent|mean)\b", re.I)
+_MODIFIER_LABELS = {
+    "pregnancy": "pregnancy", "young_infant": "a baby under 3 months", "infant": "a baby",
+    "young_child": "a young child", "older_adult": "an older adult",
+    "anticoagulant": "a blood thinner", "kidney_failure": "kidney failure",
+    "immunosuppressed": "a weak immune system",
+}
+# Modifiers that raise a routine decision to urgent; the first two also raise self-care.
+_RAISE_ROUTINE = tuple(_MODIFIER_LABELS)
+_RAISE_SELF_CARE = ("young_infant", "infant")
+_MAX_REASONS = 5
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    # Whole words only; an apostrophe counts as part of a word ("can't", "don't").
+    return re.compile(r"(?<![\w'])(?:" + "|".join(patterns) + r")(?![\w'])", re.I)
+
+
+@dataclass(frozen=True)
+class Rule:
+    finding: str
+    level: TriageLevel
+    all: tuple[str, ...]
+    any: tuple[str, ...] = ()
+    chronic_lowers: bool = False
+
+
+class Rules:
+    """The compiled red-flag and context knowledge (loaded once; see `rules()`)."""
+
+    def __init__(self, redflags: dict[str, Any], context: dict[str, Any]):
+        self.concepts = {name: _compile(p) for name, p in redflags["concepts"].items()}
+        self.modifiers = {name: _compile(p) for name, p in redflags["modifiers"].items()}
+        self.rules = [
+            Rule(r["finding"], TriageLevel(r["level"]), tuple(r["all"]), tuple(r.get("any", ())),
+                 r.get("chronic") == "lower")
+            for r in redflags["rules"]
+        ]
+        known = set(self.concepts) | set(self.modifiers)
+        for rule in self.rules:
+            missing = set(rule.all + rule.any) - known
+            if missing:
+                raise ValueError(f"triage rule {rule.finding!r} names unknown {sorted(missing)}")
+        self.messages: dict[str, str] = redflags["messages"]
+        self.window = int(context["negation_window"])
+        self.negation = _compile(context["negation_pre"])
+        self.pseudo = _compile(context["negation_pseudo"])
+        self.resolved = _compile(context["resolved_post"])
+        self.historical = _compile(context["historical"])
+        self.present = _compile(context["present_override"])
+        self.openers = _compile(context["question_openers"])
+        self.hypothetical = _compile(context["hypothetical"])
+        self.personal = _compile(context["personal"])
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The packaged rules, compiled once per process."""
+    base = resources.files("medcite") / "data" / "triage"
+    load = lambda name: yaml.safe_load((base / name).read_text(encoding="utf-8"))  # noqa: E731
+    return Rules(load("redflags.yaml"), load("context.yaml"))
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    start: int
+    end: int
+
+
+class Context:
+    """One message cut into sentences, clauses and chunks, to judge each mention in its scope.
+
+    >>> ctx = Context("No chest pain. My son is having a seizure.")
+    >>> ctx.is_current(3, 13), ctx.is_current(32, 39)
+    (False, True)
+    """
+
+    def __init__(self, message: str, knowledge: Rules | None = None):
+        self.text = message
+        self.k = knowledge or rules()
+        self.sentences = _spans(message, _SENTENCE_END, 0, len(message))
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return [c for a, b in self.sentences for c in _spans(self.text, _CLAUSE_BREAK, a, b)]
+
+    @cached_property
+    def chunks(self) -> list[tuple[int, int]]:
+        return [c for a, b in self.clauses for c in _spans(self.text, _CHUNK_BREAK, a, b)]
+
+    def is_current(self, start: int, end: int) -> bool:
+        """True when the words at [start, end) describe something happening now, to someone."""
+        return not (self.negated(start) or self.historical(start) or self.resolved(end)
+                    or self.hypothetical(start))
+
+    def negated(self, start: int) -> bool:
+        a, _ = _containing(self.clauses, start)
+        before = self.text[a:start]
+        for trigger in self.k.negation.finditer(before):
+            if self.k.pseudo.match(before, trigger.start()):
+                continue
+            if len(_WORD.findall(before[trigger.end():])) < self.k.window:
+                return True
+        return False
+
+    def historical(self, start: int) -> bool:
+        a, b = _containing(self.clauses, start)
+        clause = self.text[a:b]
+        return bool(self.k.historical.search(clause)) and not self.k.present.search(clause)
+
+    def resolved(self, end: int) -> bool:
+        _, b = _containing(self.sentences, max(end - 1, 0))
+        return bool(self.k.resolved.search(self.text, end, b))
+
+    def hypothetical(self, start: int) -> bool:
+        a, b = _containing(self.sentences, start)
+        if self.k.hypothetical.search(self.text, a, start) and not self.k.personal.search(
+                self.text, a, b):
+            return True
+        ca, cb = _containing(self.chunks, start)
+        chunk = self.text[ca:cb].strip()
+        sentence = self.text[a:b].rstrip()
+        asks = bool(self.k.openers.match(chunk)) or (
+            sentence.endswith("?") and cb >= len(self.text[:b].rstrip()))
+        if not asks:
+            return False
+        if _ASKS_ABOUT.search(self.text, ca, start):
+            return True
+        return not self.k.personal.search(chunk)
+
+    def mentions(self, patterns: dict[str, re.Pattern[str]],
+                 settled: list[Mention] | None = None) -> dict[str, list[Mention]]:
+        """Current mentions of each concept (negated, past and hypothetical ones dropped).
+
+        Mentions that are current but have settled ("...stopped after 5 minutes") are left out
+        too and, when `settled` is given, appended to it.
+        """
+        found: dict[str, list[Mention]] = {}
+        for name, pattern in patterns.items():
+            for m in pattern.finditer(self.text):
+                a, b = m.start(), m.end()
+                if self.negated(a) or self.historical(a) or self.hypothetical(a):
+                    continue
+                if self.resolved(b):
+                    if settled is not None:
+                        settled.append(Mention(name, a, b))
+                    continue
+                found.setdefault(name, []).append(Mention(name, a, b))
+        return found
+
+
+def _spans(text: str, breaks: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+    spans, a = [], start
+    for m in breaks.finditer(text, start, end):
+        if m.start() > a:
+            spans.append((a, m.start()))
+        a = m.end() if m.end() > m.start() else m.start()
+    if end > a:
+        spans.append((a, end))
+    return spans or [(start, end)]
+
+
+def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in spans:
+        if a <= pos < b:
+            return a, b
+    return (spans[-1] if spans and pos >= spans[-1][0] else (0, pos + 1))
+
+
+def _finding(ctx: Context, rule: Rule, level: TriageLevel,
+             found: dict[str, list[Mention]]) -> Finding:
+    primary = found[rule.all[0]][0]
+    start, end = primary.start, primary.end
+    sentence = _containing(ctx.sentences, primary.start)
+    # Quote the supporting words too when they sit in the same sentence, so the reason shows
+    # the combination that made it a red flag ("chest pain ... sweating").
+    for name in rule.all[1:] + rule.any:
+        for m in found.get(name, ()):
+            if sentence[0] <= m.start < sentence[1] and abs(m.start - primary.start) < 120:
+                start, end = min(start, m.start), max(end, m.end)
+                break
+    return Finding(rule.finding, level, ctx.text[start:end], start, end)
+
+
+def _fire(ctx: Context, found: dict[str, list[Mention]]) -> list[Finding]:
+    k, out = ctx.k, []
+    for rule in k.rules:
+        if not all(name in found for name in rule.all):
+            continue
+        if rule.any and not any(name in found for name in rule.any):
+            continue
+        level = rule.level
+        if rule.chronic_lowers and "persistent" in found:
+            level = TriageLevel.ROUTINE
+        out.append(_finding(ctx, rule, level, found))
+    return out
+
+
+def _raise(level: TriageLevel, found: dict[str, list[Mention]],
+           ctx: Context) -> tuple[TriageLevel, list[Finding]]:
+    # Who is affected changes how soon: the same symptom is more worrying in pregnancy, in a
+    # baby, in an older adult, or with a blood thinner, kidney failure or a weak immune system.
+    raisers = (_RAISE_ROUTINE if level is TriageLevel.ROUTINE
+               else _RAISE_SELF_CARE if level is TriageLevel.SELF_CARE else ())
+    for name in raisers:
+        if name in found:
+            new = TriageLevel.URGENT if level is TriageLevel.ROUTINE else TriageLevel.ROUTINE
+            m = found[name][0]
+            label = f"{_MODIFIER_LABELS[name]} raises the level"
+            return new, [Finding(label, new, ctx.text[m.start:m.end], m.start, m.end)]
+    return level, []
+
+
+def _action(level: TriageLevel, crisis: bool, settings: Settings, messages: dict[str, str]) -> str:
+    key = "crisis" if crisis else level.value
+    return messages[key].format(emergency=settings.emergency_number, crisis=settings.crisis_line)
+
+
+def triage(message: str, settings: Settings | None = None,
+           library_flags: LibraryRedFlags | None = None) -> Triage:
+    """Triage one free-text message. Never raises on odd input; an empty message is `none`.
+
+    >>> triage("i cant breath and my lips are turning blue").level.value
+    'emergency'
+    >>> triage("what are the warning signs of a stroke?").level.value
+    'none'
+    """
+    settings = settings or Settings()
+    k = rules()
+    ctx = Context(message or "", k)
+    settled: list[Mention] = []
+    found = ctx.mentions(k.concepts, settled)
+    found.update(ctx.mentions(k.modifiers))
+    findings = _fire(ctx, found)
+    if library_flags is not None:
+        findings.extend(library_flags.match(ctx))
+    if not findings and settled:
+        # Something happened and has settled: home care, with the usual "call if it returns".
+        m = settled[0]
+        findings.append(Finding("a symptom that has settled", TriageLevel.SELF_CARE,
+                                message[m.start:m.end], m.start, m.end))
+    crisis = any(f.finding.startswith("crisis") for f in findings)
+    if not findings:
+        return Triage(TriageLevel.NONE, [], _action(TriageLevel.NONE, False, settings, k.messages))
+    level = min((f.level for f in findings), key=lambda lv: lv.rank)
+    reasons = _top_reasons(findings, level)
+    level, raised = _raise(level, found, ctx)
+    reasons = raised + reasons
+    return Triage(level, reasons, _action(level, crisis, settings, k.messages), crisis=crisis)
+
+
+def _top_reasons(findings: list[Finding], level: TriageLevel) -> list[Finding]:
+    """Findings at the decided level, one per quoted span, crisis first, at most five."""
+    top = [f for f in findings if f.level is level]
+    top.sort(key=lambda f: (not f.finding.startswith("crisis"), f.start))
+    seen: set[tuple[int, int]] = set()
+    kept: list[Finding] = []
+    for f in top:
+        if (f.start, f.end) in seen:
+            continue
+        seen.add((f.start, f.end))
+        kept.append(f)
+    return kept[:_MAX_REASONS]

@@ -1,0 +1,137 @@
+"""Evaluate triage on a labelled message set: `medcite eval triage`.
+
+A set is JSON Lines, one message per line: ``{"id", "text", "level", "note"}`` where `level` is
+a `TriageLevel` value. The packaged set (docs/triage.md) has two parts: `testset_heldout.jsonl`,
+written before any rule and never used to tune them, and `testset_dev.jsonl`, used while writing
+the rules. Metrics are reported for each part and for both together.
+
+>>> result = evaluate()                                   # doctest: +SKIP
+>>> result["all"]["emergency_recall"] >= 0.97             # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import MedciteError
+from .models import TriageLevel
+from .settings import Settings
+from .triage import rules, triage
+
+LEVELS = [level.value for level in TriageLevel]
+PARTS = ("heldout", "dev")
+
+
+def default_sets() -> dict[str, Path]:
+    """The packaged test set parts, by name."""
+    base = resources.files("medcite") / "data" / "triage"
+    return {part: Path(str(base / f"testset_{part}.jsonl")) for part in PARTS}
+
+
+def load_set(path: str | Path) -> list[dict[str, Any]]:
+    """Read a labelled set; a bad line is a clear `MedciteError` naming the file and line."""
+    path = Path(path)
+    if not path.is_file():
+        raise MedciteError(f"triage set {path} does not exist")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, level = row["text"], row["level"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise MedciteError(
+                f"{path}:{number}: expected a JSON object with 'text' and 'level'") from None
+        if level not in LEVELS:
+            raise MedciteError(f"{path}:{number}: level {level!r} is not one of {LEVELS}")
+        rows.append({"id": row.get("id", f"{path.stem}:{number}"), "text": str(text),
+                     "level": level, "note": row.get("note", "")})
+    if not rows:
+        raise MedciteError(f"triage set {path} has no messages")
+    return rows
+
+
+def scores(gold: list[str], predicted: list[str]) -> dict[str, Any]:
+    """Per-level precision/recall, accuracy, emergency recall, over-triage, confusion matrix.
+
+    Over-triage is the share of messages labelled self-care that were called an emergency.
+
+    >>> scores(["emergency", "self_care"], ["emergency", "emergency"])["over_triage_self_care"]
+    1.0
+    """
+    confusion = {g: dict.fromkeys(LEVELS, 0) for g in LEVELS}
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[g][p] += 1
+    per_level = {}
+    for level in LEVELS:
+        tp = confusion[level][level]
+        n_pred = sum(confusion[g][level] for g in LEVELS)
+        n_gold = sum(confusion[level].values())
+        per_level[level] = {
+            "precision": _ratio(tp, n_pred), "recall": _ratio(tp, n_gold), "support": n_gold}
+    n = len(gold)
+    self_care = sum(confusion["self_care"].values())
+    return {
+        "messages": n,
+        "accuracy": _ratio(sum(confusion[lv][lv] for lv in LEVELS), n),
+        "emergency_recall": per_level["emergency"]["recall"],
+        "over_triage_self_care": _ratio(confusion["self_care"]["emergency"], self_care),
+        # Under-triage of emergencies is the dangerous error: count them separately.
+        "missed_emergencies": n_gold_minus_tp(confusion, "emergency"),
+        "per_level": per_level,
+        "confusion": confusion,
+    }
+
+
+def n_gold_minus_tp(confusion: dict[str, dict[str, int]], level: str) -> int:
+    return sum(confusion[level].values()) - confusion[level][level]
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def evaluate(path: str | Path | None = None, settings: Settings | None = None) -> dict[str, Any]:
+    """Run triage over a set (default: the packaged set, both parts) and score it.
+
+    Returns ``{"all": scores, "<part>": scores..., "errors": [...], "timing_ms": {...}}``.
+    """
+    parts = {"set": Path(path)} if path else default_sets()
+    result: dict[str, Any] = {"sets": {k: str(v) for k, v in parts.items()}, "errors": []}
+    # Rules are compiled once per process; time that apart from the per-message cost.
+    t0 = time.perf_counter()
+    rules()
+    load_ms = (time.perf_counter() - t0) * 1000
+    gold_all: list[str] = []
+    pred_all: list[str] = []
+    times: list[float] = []
+    for part, part_path in parts.items():
+        rows = load_set(part_path)
+        gold, pred = [], []
+        for row in rows:
+            t0 = time.perf_counter()
+            decision = triage(row["text"], settings)
+            times.append((time.perf_counter() - t0) * 1000)
+            gold.append(row["level"])
+            pred.append(decision.level.value)
+            if decision.level.value != row["level"]:
+                result["errors"].append({
+                    "id": row["id"], "text": row["text"], "expected": row["level"],
+                    "got": decision.level.value, "note": row["note"],
+                    "reasons": [f.finding for f in decision.reasons]})
+        result[part] = scores(gold, pred)
+        gold_all += gold
+        pred_all += pred
+    result["all"] = scores(gold_all, pred_all)
+    times.sort()
+    result["timing_ms"] = {
+        "p50": round(times[len(times) // 2], 3),
+        "p95": round(times[min(len(times) - 1, int(len(times) * 0.95))], 3),
+        "max": round(times[-1], 3), "rules_load": round(load_ms, 1)}
+    return result
