@@ -8,20 +8,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound
 from .ingest.eutils import register_pubmed_resolver
 from .ingest.fetch import register_url_resolver
 from .ingest.pipeline import Ingestor, ProgressFn
-from .models import Article, IngestReport, Passage, Source, User
+from .models import Answer, Article, Hit, IngestReport, Passage, QueryAnalysis, Source, User
 from .review import Accounts, Editorial
 from .settings import Settings
 from .store import SourceFilter, open_store
 from .store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .retrieve import Retrieval
 
 
 class Medcite:
@@ -42,6 +45,8 @@ class Medcite:
     def close(self) -> None:
         for name in ("accounts", "editorial"):
             self.__dict__.pop(name, None)
+        if "retrieval" in self.__dict__:
+            self.__dict__.pop("retrieval").close()
         if "store" in self.__dict__:
             self.store.close()
             del self.__dict__["store"]
@@ -84,6 +89,46 @@ class Medcite:
         self.store.withdraw_source(source_id, reason)
         return self.editorial.flag_changed_sources(
             [source_id], f"cited source withdrawn: {source_id}" + (f" ({reason})" if reason else ""))
+
+    # -- retrieval (medcite.retrieve) ----------------------------------------------------
+
+    @cached_property
+    def retrieval(self) -> Retrieval:
+        """The indexes and embedding model of this library, loaded once per instance."""
+        from .retrieve import Retrieval
+
+        return Retrieval(self.store, self.settings)
+
+    def search(self, query: str, k: int = 10, *, evidence_types: Sequence[str] = (),
+               year_min: int | None = None, year_max: int | None = None, publisher: str = "",
+               language: str = "", analysis: QueryAnalysis | None = None,
+               retrievers: Sequence[str] = ("lexical", "dense")) -> list[Hit]:
+        """The `k` best passages for a question: BM25 + dense, fused, reranked, filtered.
+
+        >>> [h.source.title for h in app.search("gout treatment", k=2)]   # doctest: +SKIP
+        ['Gout', 'Gout']
+        """
+        from .retrieve import Filters
+
+        filters = Filters(evidence_types, year_min, year_max, publisher, language)
+        return self.retrieval.search(query, k, filters, analysis, retrievers)
+
+    def reindex(self) -> dict[str, int]:
+        """Rebuild the search indexes from the store; returns passages indexed per index."""
+        return self.retrieval.rebuild()
+
+    # -- answers (medcite.answer) --------------------------------------------------------
+
+    def ask(self, question: str, audience: str = "patient", conversation_id: str | None = None,
+            writer: str | None = None, k: int = 10, **writer_options: Any) -> Answer:
+        """A structured answer, every sentence cited to a quoted passage (or an abstention).
+
+        >>> app.ask("What amount of magnesium is too much?").sections[0].id  # doctest: +SKIP
+        'bottom_line'
+        """
+        from .answer import ask
+
+        return ask(self, question, audience, conversation_id, writer, k, **writer_options)
 
     # -- editorial -----------------------------------------------------------------------
 
@@ -155,3 +200,11 @@ def _flag_articles(app: Medcite, report: IngestReport) -> None:
 
 
 AFTER_INGEST.append(_flag_articles)
+
+
+def _sync_indexes(app: Medcite, report: IngestReport) -> None:
+    """Bring the lexical and dense indexes in step with what the ingest changed."""
+    app.retrieval.sync()
+
+
+AFTER_INGEST.append(_sync_indexes)

@@ -1,0 +1,216 @@
+"""Hybrid retrieval: query analysis -> BM25 + dense -> filters -> fusion -> rerank -> Hit[].
+
+`Retrieval` owns the two indexes and the embedding model for one library and loads each once
+(the `Medcite` service keeps one `Retrieval` per instance, so warm searches pay no load time).
+Before every search it checks the store's change log (one indexed SQL query) and applies any
+changes another process made, so results never show a superseded or withdrawn passage.
+
+>>> app = Medcite.open("/tmp/lib")                                  # doctest: +SKIP
+>>> [h.source.title for h in app.search("magnesium leg cramps", k=2)]  # doctest: +SKIP
+['Magnesium', 'Leg cramps']
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from .dense import DenseIndex, DenseUnavailable, Embedder, stderr_progress
+from .errors import MedciteError
+from .fuse import min_max, ranked, rrf, weighted_sum
+from .lexical import LexicalIndex
+from .models import EvidenceType, Hit, QueryAnalysis, Source
+from .rerank import RerankWeights, evidence_prior, focus_match, qtype_match, rerank_score
+from .settings import Settings
+
+RETRIEVERS = ("lexical", "dense")
+OVERFETCH = 5  # with filters on, each retriever fetches this many times more, then filters
+
+
+@dataclass
+class Filters:
+    """Which sources a search may return; empty fields do not filter."""
+
+    evidence_types: Sequence[str | EvidenceType] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    publisher: str = ""
+    language: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            self._types = {EvidenceType.parse(t) for t in self.evidence_types}
+        except ValueError as exc:
+            raise MedciteError(str(exc)) from None
+
+    @property
+    def active(self) -> bool:
+        return bool(self._types or self.year_min is not None or self.year_max is not None
+                    or self.publisher or self.language)
+
+    def accepts(self, source: Source) -> bool:
+        """True when `source` passes every filter (a source with no year fails a year filter).
+
+        >>> Filters(year_min=2020).accepts(Source(id="s", title="t", year=2019))
+        False
+        """
+        if source.status != "active":
+            return False
+        if self._types and source.evidence_type not in self._types:
+            return False
+        if self.year_min is not None and (source.year is None or source.year < self.year_min):
+            return False
+        if self.year_max is not None and (source.year is None or source.year > self.year_max):
+            return False
+        if self.publisher and self.publisher.lower() not in source.publisher.lower():
+            return False
+        return not (self.language and source.language.lower() != self.language.lower())
+
+
+def analyze(question: str) -> QueryAnalysis:
+    """The query stage's analysis when `medcite.query` is installed; else the question as is."""
+    try:
+        from .query import analyze as query_analyze
+    except ImportError:  # the query stage is optional; BM25 and dense work on the raw text
+        return QueryAnalysis(original=question, question=question)
+    return query_analyze(question)
+
+
+class Retrieval:
+    """The retrieval engine of one library; see the module docstring."""
+
+    def __init__(self, store: Any, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self.root = settings.home / "index"
+        self._dense_error: str | None = None  # None: not checked yet; "": dense is ready
+
+    # -- parts, each loaded once -------------------------------------------------------
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        boosts = {"title": self.settings.title_boost, "section": self.settings.section_boost,
+                  "text": 1.0}
+        return LexicalIndex(self.root / "lexical", boosts)
+
+    @cached_property
+    def dense(self) -> DenseIndex:
+        return DenseIndex(self.root / "dense")
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return Embedder.load(self.settings.dense_model, self.settings.dense_tokenizer)
+
+    def dense_ready(self) -> bool:
+        """Dense is on in the settings and its model and tokenizer are installed."""
+        if not self.settings.dense:
+            return False
+        if self._dense_error is None:
+            try:
+                _ = self.embedder  # loads the model once
+                self._dense_error = ""
+            except DenseUnavailable as exc:
+                self._dense_error = str(exc)  # remembered: don't look for the model every search
+        return not self._dense_error
+
+    # -- keeping in step ---------------------------------------------------------------
+
+    def sync(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Apply new store changes to every index; returns passages touched per index."""
+        touched = {"lexical": self.lexical.sync(self.store)}
+        if self.dense_ready():
+            if progress is None and sys.stderr.isatty():
+                progress = stderr_progress()
+            touched["dense"] = self.dense.sync(self.store, self.embedder, progress)
+        return touched
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Rebuild every index from the store (`medcite reindex`); cached vectors are reused."""
+        touched = {"lexical": self.lexical.rebuild(self.store)}
+        if self.dense_ready():
+            if progress is None and sys.stderr.isatty():
+                progress = stderr_progress()
+            touched["dense"] = self.dense.rebuild(self.store, self.embedder, progress)
+        return touched
+
+    def close(self) -> None:
+        if "dense" in self.__dict__:
+            self.dense.close()
+
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None,
+               analysis: QueryAnalysis | None = None,
+               retrievers: Sequence[str] = RETRIEVERS) -> list[Hit]:
+        """The `k` best passages for `query` as typed hits; see `Medcite.search`."""
+        unknown = set(retrievers) - set(RETRIEVERS)
+        if unknown:
+            raise MedciteError(f"unknown retriever(s) {sorted(unknown)}; use lexical and/or dense")
+        if k <= 0:
+            return []
+        filters = filters or Filters()
+        analysis = analysis or analyze(query)
+        text = analysis.question.strip() or query
+        self.sync()  # cheap when nothing changed: one indexed SQL query
+        depth = max(self.settings.search_candidates, k) * (OVERFETCH if filters.active else 1)
+
+        lists: dict[str, list[tuple[str, float]]] = {}
+        if "lexical" in retrievers:
+            lists["lexical"] = self.lexical.search(text, depth, analysis.expansions)
+        if "dense" in retrievers and self.dense_ready() and len(self.dense):
+            vector = self.embedder.encode([text])[0]
+            lists["dense"] = self.dense.search(vector, depth)
+
+        candidates = list(dict.fromkeys(pid for hits in lists.values() for pid, _ in hits))
+        passages = {p.id: p for p in self.store.passages(candidates)}
+        sources = self.store.get_sources([p.source_id for p in passages.values()])
+
+        def allowed(pid: str) -> bool:
+            p = passages.get(pid)
+            return p is not None and p.source_id in sources and filters.accepts(
+                sources[p.source_id])
+
+        lists = {name: [(pid, s) for pid, s in hits if allowed(pid)]
+                 for name, hits in lists.items()}
+        fused = self._fuse(lists)
+        if self.settings.rerank:
+            fused = self._rerank(fused, analysis, passages, sources)
+        ranks = {name: {pid: r for r, (pid, _) in enumerate(hits, 1)}
+                 for name, hits in lists.items()}
+        out = []
+        for pid, score in ranked(fused)[:k]:
+            p = passages[pid]
+            found = {name: r[pid] for name, r in ranks.items() if pid in r}
+            out.append(Hit(passage=p, source=sources[p.source_id], score=score, retrievers=found))
+        return out
+
+    def _fuse(self, lists: dict[str, list[tuple[str, float]]]) -> dict[str, float]:
+        names = list(lists)
+        weights = [self.settings.lexical_weight if n == "lexical" else self.settings.dense_weight
+                   for n in names]
+        if self.settings.fusion == "rrf":
+            return rrf([[pid for pid, _ in lists[n]] for n in names], self.settings.rrf_k,
+                       weights)
+        if self.settings.fusion == "weighted":
+            return weighted_sum([dict(lists[n]) for n in names], weights)
+        raise MedciteError(f"unknown fusion {self.settings.fusion!r}; use rrf or weighted")
+
+    def _rerank(self, fused: dict[str, float], analysis: QueryAnalysis,
+                passages: dict, sources: dict) -> dict[str, float]:
+        weights = RerankWeights(self.settings.rerank_focus, self.settings.rerank_qtype,
+                                self.settings.rerank_evidence)
+        out = {}
+        for pid, norm in min_max(fused).items():
+            p = passages[pid]
+            source = sources[p.source_id]
+            out[pid] = rerank_score(
+                norm,
+                focus_match(analysis.focus, source.title, p.section),
+                qtype_match(analysis.qtype, p.section),
+                evidence_prior(source.evidence_type),
+                weights,
+            )
+        return out
