@@ -1,0 +1,210 @@
+"""The library vocabulary: names the library's own sources give their topics.
+
+Sources carry names for what they are about: MeSH headings (`metadata["mesh"]`, PubMed),
+"also called" names (`metadata["also_called"]`, MedlinePlus topics) and MedQuAD focus names with
+their synonyms (`metadata["focus"]`, `metadata["focus_synonyms"]`). After every ingest they are
+collected into `vocabulary.db` under the library home, so that `Vocabulary.load(home)` can merge
+them with the built-in list.
+
+The update is incremental: it reads the store's passage change log since the last update, re-reads
+only the sources whose passages changed, and replaces their rows in one transaction (a withdrawn
+or superseded source loses its names). A crash mid-update leaves the previous state.
+
+>>> entries_of_source(Source(id="x", title="Leg cramps", metadata={
+...     "focus": "Leg cramps", "focus_synonyms": ["Nocturnal leg cramps"]}))[0][0].library_synonyms
+['Nocturnal leg cramps']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .models import Source
+from .vocabulary import LIBRARY_CATEGORY, Entry, term_key
+
+FILENAME = "vocabulary.db"
+
+# MeSH "check tags" and other headings that describe the study, not its topic.
+_MESH_SKIP_NAMES = frozenset({
+    "humans", "animals", "male", "female", "adult", "aged", "middle aged", "young adult",
+    "adolescent", "child", "child, preschool", "infant", "infant, newborn", "aged, 80 and over",
+    "mice", "rats", "retrospective studies", "prospective studies", "cohort studies",
+    "follow-up studies", "cross-sectional studies", "case-control studies", "treatment outcome",
+    "risk factors", "time factors", "surveys and questionnaires", "questionnaires",
+    "reproducibility of results", "incidence", "prevalence", "united states",
+})
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS terms (
+    source_id TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    synonyms TEXT NOT NULL DEFAULT '[]',
+    origin TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS terms_source ON terms(source_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _names(value: Any) -> list[str]:
+    """A metadata value (a string, or a list of strings) as clean names."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, dict):  # {"descriptor": ..., "qualifiers": [...]} style headings
+            item = item.get("descriptor") or item.get("name") or item.get("term") or ""
+        name = re.sub(r"\s+", " ", str(item)).strip().strip("*").split("/")[0].strip()
+        if 2 <= len(name) <= 120:
+            out.append(name)
+    return out
+
+
+def uninvert(heading: str) -> str:
+    """MeSH writes some headings inverted ("Diabetes Mellitus, Type 2"); people do not.
+
+    >>> uninvert("Diabetes Mellitus, Type 2")
+    'Type 2 Diabetes Mellitus'
+    >>> uninvert("Magnesium Deficiency")
+    'Magnesium Deficiency'
+    """
+    head, sep, tail = heading.partition(", ")
+    if not sep or "," in tail:
+        return heading
+    return f"{tail} {head}"
+
+
+def entries_of_source(source: Source) -> list[tuple[Entry, str]]:
+    """(entry, origin) pairs named by one source's metadata; origin says which field."""
+    meta = source.metadata or {}
+    found: list[tuple[Entry, str]] = []
+    focus = _names(meta.get("focus"))
+    if focus:
+        synonyms = [s for s in _names(meta.get("focus_synonyms")) if s.lower() != focus[0].lower()]
+        found.append((Entry(focus[0], LIBRARY_CATEGORY, library_synonyms=synonyms,
+                            builtin=False), "focus"))
+    also = _names(meta.get("also_called"))
+    if also:
+        found.append((Entry(source.title, LIBRARY_CATEGORY, library_synonyms=also, builtin=False),
+                      "also_called"))
+    for heading in _names(meta.get("mesh")):
+        if heading.lower() in _MESH_SKIP_NAMES:
+            continue
+        plain = uninvert(heading)
+        synonyms = [plain] if plain != heading else []
+        found.append((Entry(heading, LIBRARY_CATEGORY, library_synonyms=synonyms,
+                            builtin=False), "mesh"))
+    return found
+
+
+def entries_of_sources(sources: Iterable[Source]) -> list[Entry]:
+    """Library entries of some sources, merged by canonical name (without a database)."""
+    return _merge((e.canonical, e.library_synonyms) for s in sources
+                  for e, _ in entries_of_source(s))
+
+
+def _merge(rows: Iterable[tuple[str, list[str]]]) -> list[Entry]:
+    merged: dict[str, Entry] = {}
+    for canonical, synonyms in rows:
+        key = term_key(canonical)
+        if not key:
+            continue
+        entry = merged.get(key)
+        if entry is None:
+            entry = merged[key] = Entry(canonical, LIBRARY_CATEGORY, builtin=False)
+        known = {term_key(n) for n in entry.names()}
+        for syn in synonyms:
+            k = term_key(syn)
+            if k and k not in known:
+                entry.library_synonyms.append(syn)
+                known.add(k)
+    return list(merged.values())
+
+
+class LibraryVocabulary:
+    """The `vocabulary.db` file of one library home."""
+
+    def __init__(self, home: Path):
+        self.path = Path(home) / FILENAME
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(_SCHEMA)
+        return conn
+
+    def since(self) -> int:
+        """The last change-log sequence number already applied."""
+        if not self.path.exists():
+            return 0
+        conn = self._connect()
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'since'").fetchone()
+        finally:
+            conn.close()
+        return int(row[0]) if row else 0
+
+    def refresh(self, store: Any) -> int:
+        """Bring the vocabulary in step with the store; returns how many sources were re-read.
+
+        `store` is any catalogue with `changes(since)`, `passages(ids)` and `get_sources(ids)`.
+        """
+        since = self.since()
+        changes = store.changes(since)
+        if not changes:
+            return 0
+        passage_ids = list(dict.fromkeys(c.passage_id for c in changes))
+        source_ids = list(dict.fromkeys(p.source_id for p in store.passages(passage_ids)))
+        sources = store.get_sources(source_ids)
+        rows = []
+        for sid in source_ids:
+            source = sources.get(sid)
+            if source is None or source.status != "active":
+                continue
+            for entry, origin in entries_of_source(source):
+                rows.append((sid, entry.canonical, json.dumps(entry.library_synonyms), origin))
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany("DELETE FROM terms WHERE source_id = ?", [(s,) for s in source_ids])
+                conn.executemany("INSERT INTO terms VALUES (?, ?, ?, ?)", rows)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('since', ?)",
+                             (str(max(c.seq for c in changes)),))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+        return len(source_ids)
+
+    def rebuild(self, store: Any) -> int:
+        """Forget everything and read the whole change log again."""
+        self.path.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        return self.refresh(store)
+
+    def entries(self) -> list[Entry]:
+        """Library entries merged by canonical name (empty when nothing was collected yet)."""
+        if not self.path.exists():
+            return []
+        conn = self._connect()
+        try:
+            rows = conn.execute("SELECT DISTINCT canonical, synonyms FROM terms").fetchall()
+        finally:
+            conn.close()
+        return _merge((canonical, json.loads(synonyms)) for canonical, synonyms in rows)
+
+
+def after_ingest(app: Any, report: Any) -> None:
+    """`Medcite.ingest` hook: keep the library vocabulary in step with what was ingested."""
+    LibraryVocabulary(app.settings.home).refresh(app.store)

