@@ -125,7 +125,7 @@ POPULATION_TERMS: dict[str, str] = {
                       r"renal\s+(?:disease|failure|impairment|insufficiency|dysfunction)|\bCKD\b",
     "men": r"\bmen\b|\bmales?\b",
     "women": r"\bwomen\b|\bfemales?\b",
-    "adults": r"\badults?\b",
+    "adults": r"(?<!older\s)\badults?\b",
 }
 _POPULATION_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in
                   POPULATION_TERMS.items()]

@@ -1,0 +1,147 @@
+"""Quantity extraction on sentences written for these tests, and on the seed answers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import shared_path
+
+from medcite.quantities import extract, extract_all
+
+# sentence -> expected (quote, low, high, comparator, unit, per)
+CASES = [
+    ("Adults need 310-420 mg of magnesium.", ("310-420 mg", 310, 420, "range", "mg", "")),
+    ("Aim for 350 mg/day of magnesium.", ("350 mg/day", 350, 350, "=", "mg", "day")),
+    ("Levels below 1.8 mg/dL are low.", ("below 1.8 mg/dL", None, 1.8, "<", "mg/dL", "")),
+    ("Gout risk rises at > 7 mg/dL of uric acid.", ("> 7 mg/dL", 7, None, ">", "mg/dL", "")),
+    ("Normal magnesium is 0.7 to 1.0 mmol/L.", ("0.7 to 1.0 mmol/L", 0.7, 1.0, "range",
+                                                  "mmol/L", "")),
+    ("Many adults take 1,000 IU of vitamin D.", ("1,000 IU", 1000, 1000, "=", "IU", "")),
+    ("A 2 g dose of magnesium sulfate was given.", ("2 g", 2, 2, "=", "g", "")),
+    ("Women planning pregnancy need 400 mcg of folic acid.", ("400 mcg", 400, 400, "=", "mcg", "")),
+    ("Potassium above 5 mEq/L is high.", ("above 5 mEq/L", 5, None, ">", "mEq/L", "")),
+    ("About 15% of people had diarrhea.", ("About 15%", 15, 15, "~", "%", "")),
+    ("Keep sodium between 135 and 145 mmol/L.", ("between 135 and 145 mmol/L", 135, 145, "range",
+                                                 "mmol/L", "")),
+    ("Do not exceed 4 g per day of acetaminophen.", ("not exceed 4 g per day", None, 4, "<=", "g",
+                                                      "day")),
+    ("Take at least 600 IU daily.", ("at least 600 IU daily", 600, None, ">=", "IU", "day")),
+    ("Take 0.5 \u00b5g of it.", ("0.5 \u00b5g", 0.5, 0.5, "=", "mcg", "")),
+    ("Drink 2 L of water.", ("2 L", 2, 2, "=", "L", "")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES)
+def test_value_unit_comparator_and_span(sentence, expected):
+    quote, low, high, comparator, unit, per = expected
+    (q,) = extract(sentence)
+    assert (q.quote, q.low, q.high, q.comparator, q.unit, q.per) == (
+        quote, low, high, comparator, unit, per)
+    assert sentence[q.start:q.end] == q.quote
+
+
+@pytest.mark.parametrize(("sentence", "measure"), [
+    ("The recommended dietary allowance for magnesium is 420 mg for men.", "intake"),
+    ("The RDA of magnesium is 310 mg for women.", "intake"),
+    ("The tolerable upper intake level for supplemental magnesium is 350 mg.", "upper_limit"),
+    ("Do not take more than the upper limit of 4,000 IU of vitamin D.", "upper_limit"),
+    ("Patients were given 2 g of magnesium sulfate.", "dose"),
+    ("Hypomagnesemia is defined as serum magnesium below 1.8 mg/dL.", "threshold"),
+    ("The normal range for magnesium is 1.7 to 2.2 mg/dL.", "normal_range"),
+    ("Her potassium was 3.1 mEq/L.", "level"),
+    ("Supplements cut the risk of cramps by 20%.", "risk"),
+    ("About 60% of body magnesium is in bone.", "percentage"),
+])
+def test_measure(sentence, measure):
+    (q,) = extract(sentence)
+    assert q.measure == measure
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    ("Hypokalemia means potassium below 3.5 mmol/L.", "potassium"),
+    ("Calcium at 10 mg/dL is normal, and magnesium at 2 mg/dL too.", "calcium"),
+    ("A fasting blood sugar above 126 mg/dL suggests diabetes.", "glucose"),
+    ("Serum creatinine above 1.3 mg/dL may mean kidney damage.", "creatinine"),
+    ("Take 500 mg of acetaminophen.", "acetaminophen"),
+    ("Take 500 mg twice.", ""),
+])
+def test_subject_is_the_nearest_entity(sentence, subject):
+    assert extract(sentence)[0].subject == subject
+
+
+def test_each_quantity_gets_its_own_subject_and_population():
+    text = ("The RDA is 350 mg daily for women; 420 mg daily for men. "
+            "Calcium at 10 mg/dL is normal, and magnesium at 2 mg/dL too.")
+    qs = extract(text, default_subject="magnesium")
+    assert [(q.quote, q.population, q.measure) for q in qs[:2]] == [
+        ("350 mg daily", ["women"], "intake"), ("420 mg daily", ["men"], "intake")]
+    assert [q.subject for q in qs] == ["magnesium", "magnesium", "calcium", "magnesium"]
+
+
+@pytest.mark.parametrize(("sentence", "population"), [
+    ("Pregnant women aged 19 to 30 need 350 mg of magnesium.", ["pregnancy", "women"]),
+    ("Children aged 4-8 need 130 mg of magnesium.", ["children"]),
+    ("Older adults often get less than 300 mg of magnesium.", ["older_adults"]),
+    ("In people with kidney disease, even 350 mg of magnesium can build up.", ["kidney_disease"]),
+    ("Adults should keep supplements under 350 mg.", ["adults"]),
+    ("Taking 600 mg of magnesium causes diarrhea, particularly in people with kidney problems.",
+     []),
+])
+def test_population(sentence, population):
+    assert extract(sentence)[-1].population == population
+
+
+def test_qualifier_marks_supplements():
+    (q,) = extract("The upper limit is 350 mg from supplements.")
+    assert q.qualifier == "supplemental"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Published in 2019 in volume 12.", "Proceedings 1, 2, 3.", "Seen in 3 of 10 patients.",
+    "Grade 2 evidence.", "",
+])
+def test_numbers_without_units_are_not_quantities(sentence):
+    assert extract(sentence) == []
+
+
+def test_a_list_item_inherits_its_intro():
+    text = "The recommended daily intake of magnesium depends on age. In general:\n" \
+           "- Adult women: 310-320 mg per day\n- Adult men: 400-420 mg per day\n"
+    qs = extract(text)
+    assert [(q.measure, q.subject, q.population) for q in qs] == [
+        ("intake", "magnesium", ["adults", "women"]), ("intake", "magnesium", ["adults", "men"])]
+
+
+def test_offsets_are_into_the_whole_text_and_citation_is_copied():
+    text = "First sentence. Second says 2 g of magnesium."
+    (q,) = extract_all([("p9", text)])
+    assert text[q.start:q.end] == "2 g" and q.citation == "p9"
+
+
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+@pytest.mark.parametrize("name", ["000_*.txt", "001_*.txt", "002_*.txt"])
+def test_seed_numbers_appear_verbatim(name):
+    (path,) = sorted(shared_path("seeds").glob(name))
+    text = path.read_text(encoding="utf-8")
+    for q in extract(text):
+        assert text[q.start:q.end] == q.quote
+        written = _NUMBER.findall(q.quote)
+        assert written, q
+        for number in written:
+            assert number in text[q.start:q.end]
+        values = {v for v in (q.low, q.high) if v is not None}
+        assert values <= {float(n.replace(",", "")) for n in written}
+
+
+def test_seed_001_thresholds_and_limits():
+    (path,) = sorted(shared_path("seeds").glob("001_*.txt"))
+    qs = extract(path.read_text(encoding="utf-8"))
+    by_measure = {(q.measure, q.comparator, q.low, q.high, q.unit) for q in qs}
+    assert ("threshold", "<", None, 1.8, "mg/dL") in by_measure
+    assert ("threshold", ">", 7.0, None, "mg/dL") in by_measure
+    assert ("upper_limit", "=", 350.0, 350.0, "mg") in by_measure
+    assert ("intake", "range", 310.0, 420.0, "mg") in by_measure
+    assert all(q.subject == "magnesium" for q in qs)
