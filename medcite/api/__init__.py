@@ -51,8 +51,9 @@ def create_app(medcite: Medcite | None = None) -> FastAPI:
                              (InvalidTransition, 409), (MedciteError, 400)):
         api.add_exception_handler(exc_type, _handler(status))
     api.include_router(router)
-    for hook in WEB_HOOKS:
-        hook(api)
+    from ..web import register as register_web  # late import: the web app builds on the API
+
+    register_web(api)
     return api
 
 
@@ -62,6 +63,3 @@ def _handler(status: int):
 
     return handle
 
-
-# The web app registers its pages here (fn(api)), keeping the API usable without it.
-WEB_HOOKS: list = []
