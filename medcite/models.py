@@ -300,6 +300,24 @@ class Triage:
         }
 
 
+@dataclass
+class Guardrail:
+    """A safe-answer rule a question triggered (medcite.guardrails): shown with the answer.
+
+    `kind` is "personal_dose", "stop_treatment" or "replace_treatment"; `message` is the fixed
+    "talk to your clinician" line; `quote` is the words of the question, `question[start:end]`.
+    """
+
+    kind: str
+    message: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
 # -- editorial review (medcite.review) ----------------------------------------------------
 
 

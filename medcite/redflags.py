@@ -1,0 +1,286 @@
+"""Condition-specific red flags read from the library's own handouts.
+
+Patient-education (and project-written) sources often end with lists under headings such as
+"Seek care immediately or call 911 if:" or "Contact your healthcare provider if:". Each list
+item becomes a red flag for the source's condition, at the level its heading implies
+(emergency for "immediately / 911 / emergency", urgent for "same day / right away", routine for
+"contact your provider"), with the source and passage it came from so triage can cite it.
+
+Matching a message is keyword overlap on stems: an item's key words ("numbness", "tingling",
+"arms", "legs") must be present, current (not negated, past or hypothetical, judged by
+`medcite.triage.Context`) and cover most of the item. Without the condition named in the
+message an item needs at least three key words, all present, so a short generic item ("You have
+a fever") from one handout never fires for every message.
+
+>>> flags = LibraryRedFlags.from_store(store)                    # doctest: +SKIP
+>>> [i.text for i in flags.flags_for("hypomagnesemia") if i.level == "emergency"][:1]  # doctest: +SKIP
+['You have a seizure.']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+
+from .models import EvidenceType, Finding, Passage, TriageLevel
+from .store import SourceFilter
+from .triage import Context
+
+# Heading phrases, checked in this order (a heading that says both "call your doctor" and
+# "call 911" is an emergency heading).
+_HEADINGS: list[tuple[TriageLevel, re.Pattern[str]]] = [
+    (TriageLevel.EMERGENCY, re.compile(
+        r"\b(?:immediately|call 911|call (?:\d{3}|an ambulance)|emergency|go to the (?:er|e\.r\.)"
+        r"|right now)\b", re.I)),
+    (TriageLevel.URGENT, re.compile(
+        r"\b(?:same[- ]day|right away|within 24 hours|urgent(?:ly)?|promptly|today)\b", re.I)),
+    (TriageLevel.ROUTINE, re.compile(
+        r"\b(?:contact|call|see|talk to|tell) (?:your |a )?(?:\w+ ){0,3}"
+        r"(?:provider|doctor|clinician|nurse|specialist|pharmacist|physician|gp|team)\b"
+        r"|\bwhen to (?:get help|see a doctor|seek (?:medical )?(?:help|care))\b", re.I)),
+]
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043]|\d{1,2}[.)])\s*")
+_WORD = re.compile(r"[a-z][a-z']+", re.I)
+# Words that carry no symptom meaning in "You have ...", "Your child is ..." items.
+_STOP_TEXT = (
+    "a an and are as at be been become becomes being but by can could do does for from get gets "
+    "had has have having he her his i if in into is it its me more much my of on or our she so "
+    "than that the their them then there they this to too very was we were when which who will about "
+    "with you your yours child's baby's someone feel feels normal new any also")
+_STOP = frozenset(_STOP_TEXT.split())
+_EVIDENCE = (EvidenceType.PATIENT_EDUCATION.value, EvidenceType.PROJECT_OVERVIEW.value)
+_STEMMER = snowballstemmer.stemmer("english")
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RedFlagItem:
+    """One list item under a "call 911 if / contact your provider if" heading of a source."""
+
+    condition: str
+    text: str
+    level: str  # a TriageLevel value
+    heading: str
+    source_id: str
+    passage_id: str
+    start: int  # offsets in the source's stored text
+    end: int
+    keys: tuple[str, ...]  # stems of the key words
+
+
+def stems(text: str) -> list[tuple[str, int, int]]:
+    """(stem, start, end) for each content word of `text`.
+
+    >>> [s for s, _, _ in stems("You have numbness and tingling in your arms")]
+    ['numb', 'tingl', 'arm']
+    """
+    return [(_STEMMER.stemWord(m.group().lower().strip("'")), m.start(), m.end())
+            for m in _WORD.finditer(text) if m.group().lower() not in _STOP]
+
+
+def condition_of(title: str) -> str:
+    """The condition a handout is about: its title before any subtitle or bracket.
+
+    >>> condition_of("Hypomagnesemia (Aftercare Instructions)")
+    'Hypomagnesemia'
+    """
+    return re.split(r"\s+[-\u2013:(|]\s*|\s*\(", title, maxsplit=1)[0].strip() or title.strip()
+
+
+def heading_level(line: str) -> TriageLevel | None:
+    """The level a list heading announces, or None when it is not a red-flag heading.
+
+    >>> heading_level("Seek care immediately or call 911 if:").value
+    'emergency'
+    >>> heading_level("Contact your primary healthcare provider or specialist if:").value
+    'routine'
+    """
+    if len(line) > 120 or not re.search(r"\b(?:if|when)\b", line, re.I):
+        return None
+    for level, pattern in _HEADINGS:
+        if pattern.search(line):
+            return level
+    return None
+
+
+def parse_items(text: str, passages: list[Passage], source_id: str, title: str) -> list[RedFlagItem]:
+    """Red-flag items of one source's text (headings inline as "...if:" lines or as sections)."""
+    condition = condition_of(title)
+    items: list[RedFlagItem] = []
+    for heading, level, a, b in _lists(text, passages):
+        for start, end in _item_spans(text, a, b):
+            words = tuple(dict.fromkeys(s for s, _, _ in stems(text[start:end])))
+            if not words:
+                continue
+            passage = next((p.id for p in passages if p.start <= start < p.end), "")
+            items.append(RedFlagItem(condition, text[start:end], level.value, heading, source_id,
+                                     passage, start, end, words))
+    return items
+
+
+def _lists(text: str, passages: list[Passage]) -> Iterable[tuple[str, TriageLevel, int, int]]:
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    heads = []
+    for i, (a, b) in enumerate(lines):
+        line = text[a:b].strip()
+        if line.endswith(":") and not _BULLET.match(text[a:b]):
+            heads.append((i, line, heading_level(line)))
+    for n, (i, line, level) in enumerate(heads):
+        if level is None:
+            continue
+        stop = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        if i + 1 < stop:
+            yield line, level, lines[i + 1][0], lines[stop - 1][1]
+    # Headings kept as section names (Markdown "## Call 911 if"): the section's passages.
+    sections: dict[str, list[Passage]] = {}
+    for p in passages:
+        sections.setdefault(p.section, []).append(p)
+    for name, parts in sections.items():
+        level = heading_level(name.rstrip(":")) if name else None
+        if level is not None:
+            yield name, level, min(p.start for p in parts), max(p.end for p in parts)
+
+
+def _item_spans(text: str, a: int, b: int) -> Iterable[tuple[int, int]]:
+    # Bulleted lines are items; a plain line after the list has started ends it (a closing
+    # paragraph such as a copyright notice is not a red flag).
+    started = False
+    for m in re.finditer(r"[^\n]+", text[a:b]):
+        line = m.group()
+        bullet = _BULLET.match(line)
+        if not bullet and started:
+            break
+        if not bullet and (len(line) > 160 or not line.strip()):
+            continue
+        started = started or bool(bullet)
+        start = a + m.start() + (bullet.end() if bullet else 0)
+        end = a + m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start, end
+
+
+class LibraryRedFlags:
+    """All red-flag items of a library, indexed by stem for matching and by condition."""
+
+    def __init__(self, items: Iterable[RedFlagItem] = ()):
+        self.items = list(items)
+        self._by_stem: dict[str, list[int]] = {}
+        self._by_condition: dict[str, list[int]] = {}
+        self._condition_stems: dict[str, frozenset[str]] = {}
+        for i, item in enumerate(self.items):
+            for key in item.keys:
+                self._by_stem.setdefault(key, []).append(i)
+            name = item.condition.lower()
+            self._by_condition.setdefault(name, []).append(i)
+            if name not in self._condition_stems:
+                self._condition_stems[name] = frozenset(s for s, _, _ in stems(item.condition))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @classmethod
+    def from_store(cls, store: Any, cache: Path | None = None) -> LibraryRedFlags:
+        """Read every patient-education / project-overview source of `store`.
+
+        With `cache` (a JSON file), the items are stored there with the store's change stamp and
+        reused until the library changes, so opening is one file read.
+        """
+        stamp = _stamp(store)
+        if cache is not None and cache.is_file():
+            try:
+                data = json.loads(cache.read_text(encoding="utf-8"))
+                if data.get("version") == CACHE_VERSION and data.get("stamp") == stamp:
+                    return cls(RedFlagItem(**{**d, "keys": tuple(d["keys"])})
+                               for d in data["items"])
+            except (ValueError, KeyError, TypeError):
+                pass  # a damaged cache is rebuilt below
+        items: list[RedFlagItem] = []
+        for source in store.list_sources(SourceFilter(evidence_types=_EVIDENCE)):
+            text = store.source_text(source.id)
+            if not text or not re.search(r"\b(?:if|when)\b[^\n]{0,20}:", text):
+                continue
+            items.extend(parse_items(text, store.source_passages(source.id), source.id,
+                                     source.title))
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"version": CACHE_VERSION, "stamp": stamp,
+                                       "items": [asdict(i) for i in items]}), encoding="utf-8")
+            tmp.replace(cache)  # atomic: a reader never sees half a file
+        return cls(items)
+
+    def conditions(self) -> list[str]:
+        return sorted({item.condition for item in self.items})
+
+    def flags_for(self, condition: str) -> list[RedFlagItem]:
+        """The items for a condition (case-insensitive; a title word match also counts)."""
+        name = condition.strip().lower()
+        if name in self._by_condition:
+            return [self.items[i] for i in self._by_condition[name]]
+        wanted = {s for s, _, _ in stems(condition)}
+        return [self.items[i] for cond, ids in self._by_condition.items()
+                if wanted and wanted <= self._condition_stems[cond] for i in ids]
+
+    def match(self, ctx: Context) -> list[Finding]:
+        """Findings for the items a message matches (one per item, best level first)."""
+        words = [(s, a, b) for s, a, b in stems(ctx.text) if ctx.is_current(a, b)]
+        present = {s for s, _, _ in words}
+        candidates = {i for s in present for i in self._by_stem.get(s, ())}
+        out = []
+        aliases: set[str] | None = None
+        for i in sorted(candidates):
+            item = self.items[i]
+            hit = [w for w in words if w[0] in item.keys]
+            covered = len({w[0] for w in hit})
+            named = bool(self._condition_stems[item.condition.lower()] & present)
+            if not named and covered < len(item.keys):
+                if aliases is None:
+                    aliases = _named_conditions(ctx.text)
+                named = item.condition.lower() in aliases
+            if named:
+                ok = covered / len(item.keys) >= 0.6
+            else:
+                ok = covered == len(item.keys) and covered >= 3
+            if not ok:
+                continue
+            start, end = min(a for _, a, _ in hit), max(b for _, _, b in hit)
+            if end - start > 160:  # words scattered over the message: quote the first one
+                end = hit[0][2]
+            out.append(Finding(f"{item.condition}: {item.text}", TriageLevel(item.level),
+                               ctx.text[start:end], start, end, item.source_id, item.passage_id))
+        out.sort(key=lambda f: f.level.rank)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> Any:
+    try:
+        from .vocabulary import Vocabulary
+        return Vocabulary.builtin()
+    except Exception:  # the vocabulary is an optional helper here: plain words still match
+        return None
+
+
+def _named_conditions(text: str) -> set[str]:
+    """Canonical names of conditions the message names in lay words ("low mag" -> hypomagnesemia)."""
+    vocab = _vocabulary()
+    if vocab is None:
+        return set()
+    return {m.entry.canonical.lower() for m in vocab.match(text)}
+
+
+def _stamp(store: Any) -> str:
+    last = getattr(store, "last_change", None)
+    if callable(last):
+        return f"seq:{last()}"
+    stats = store.stats()
+    return f"stats:{stats.get('sources')}:{stats.get('passages')}"
