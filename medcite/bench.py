@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 import json
-import math
 import resource
 import sys
 import time
@@ -24,25 +23,11 @@ from typing import Any
 from .errors import MedciteError
 from .evaluate.baseline import Bm25Baseline
 from .evaluate.datasets import liveqa_query_text
+from .metrics import percentile
 from .service import Medcite
 from .store import SourceFilter
 
 Log = Callable[[str], None]
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """The p-th percentile with linear interpolation between closest ranks (numpy's default,
-    Hyndman & Fan 1996 definition 7).
-
-    >>> percentile([1, 2, 3, 4], 50), percentile([10, 20], 95)
-    (2.5, 19.5)
-    """
-    if not values:
-        raise ValueError("no values")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * p / 100
-    low, high = math.floor(position), math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def peak_rss_mb() -> float:

@@ -213,3 +213,18 @@ def ranking_measures(run: Mapping[str, Sequence[str]], qrels: Mapping[str, Qrels
         "P@10": _round(fmean(precision_at_k(r, j, 10) for r, j in rows)),
         "MRR@10": _round(fmean(reciprocal_rank_at_k(r, j, 10) for r, j in rows)),
     }
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile with linear interpolation between closest ranks (numpy's default,
+    Hyndman & Fan 1996 definition 7).
+
+    >>> percentile([1, 2, 3, 4], 50), percentile([10, 20], 95)
+    (2.5, 19.5)
+    """
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * p / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

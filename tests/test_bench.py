@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from medcite.bench import bench_search, load_queries, percentile
+from medcite.bench import bench_search, load_queries
 from medcite.cli import main
 from medcite.errors import MedciteError
 from medcite.evaluate.baseline import Bm25Baseline
@@ -48,14 +48,6 @@ def library(tmp_path: Path) -> Path:
     assert not app.ingest([notes]).failed
     app.close()
     return tmp_path / "lib"
-
-
-def test_percentile_interpolates_like_numpy():
-    assert percentile([3, 1, 2, 4], 50) == 2.5
-    assert percentile([10, 20], 95) == pytest.approx(19.5)
-    assert percentile([7], 95) == 7
-    with pytest.raises(ValueError):
-        percentile([], 50)
 
 
 def test_load_queries_text_and_jsonl(tmp_path: Path):

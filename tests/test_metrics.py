@@ -12,6 +12,7 @@ from medcite.metrics import (
     liveqa_measures,
     merge_duplicate_judgments,
     ndcg_at_k,
+    percentile,
     precision_at_k,
     ranking_measures,
     recall_at_k,
@@ -155,3 +156,11 @@ def test_empty_query_lists_are_refused():
         liveqa_measures({}, {}, [])
     with pytest.raises(ValueError):
         ranking_measures({}, {}, [])
+
+
+def test_percentile_interpolates_like_numpy():
+    assert percentile([3, 1, 2, 4], 50) == 2.5
+    assert percentile([10, 20], 95) == pytest.approx(19.5)
+    assert percentile([7], 95) == 7
+    with pytest.raises(ValueError):
+        percentile([], 50)

@@ -48,11 +48,20 @@ def _pairs(pairs: tuple[str, ...], option: str = "--search-arg") -> dict[str, An
     return args
 
 
+def _search(retrievers: str, pairs: tuple[str, ...]) -> dict[str, Any]:
+    args = _pairs(pairs)
+    if retrievers:
+        args["retrievers"] = [r.strip() for r in retrievers.split(",") if r.strip()]
+    return args
+
+
 _common = [
     click.option("--library", type=_DIR,
                  help="Evaluation library to build or reuse (default ~/.cache/medcite/eval/NAME)."),
     click.option("--run-out", type=_PATH,
                  help="Write medcite's TREC run here, and the baseline's to RUN_OUT.bm25."),
+    click.option("--retrievers", default="", metavar="LIST",
+                 help="Comma list passed to Medcite.search, e.g. 'lexical' for BM25 alone."),
     click.option("--search-arg", "search_arg", multiple=True, metavar="KEY=VALUE",
                  help="Extra keyword for Medcite.search (repeatable)."),
     click.option("--set", "set_", multiple=True, metavar="KEY=VALUE",
@@ -87,7 +96,7 @@ def evaluate() -> None:
     \b
     Examples:
         medcite eval liveqa --run-out runs/liveqa.run
-        medcite eval nfcorpus --set dense=false      # lexical only
+        medcite eval nfcorpus --retrievers lexical --set rerank=false
     """
 
 
@@ -98,15 +107,15 @@ def evaluate() -> None:
 @click.option("--third-party/--no-third-party", default=True, show_default=True,
               help="Include the MedQuAD records marked third_party_text (evaluation only).")
 @_with_common
-def liveqa(questions, qrels, corpus, third_party, library, run_out, search_arg, set_,
-           as_json) -> None:
+def liveqa(questions, qrels, corpus, third_party, library, run_out, retrievers, search_arg,
+           set_, as_json) -> None:
     """TREC LiveQA-Med 2017 questions (subject + message) over the MedQuAD library.
 
     \b
     Prints avgScore(0-3), succ@2+/3+/4+, prec@k+, P@1, P@5, MAP@10, MRR@10 and judged@10.
     """
     result = run_liveqa(questions, qrels, corpus, library, run_out, third_party,
-                        _pairs(search_arg), _pairs(set_, "--set"), log=_log)
+                        _search(retrievers, search_arg), _pairs(set_, "--set"), log=_log)
     _print_result(result, as_json)
 
 
@@ -115,10 +124,11 @@ def liveqa(questions, qrels, corpus, third_party, library, run_out, search_arg, 
 @click.option("--queries", type=_PATH, help="NFCorpus queries JSONL (default: shared data).")
 @click.option("--qrels", type=_PATH, help="Judgments TSV; only its queries run (default: dev).")
 @_with_common
-def nfcorpus(corpus, queries, qrels, library, run_out, search_arg, set_, as_json) -> None:
+def nfcorpus(corpus, queries, qrels, library, run_out, retrievers, search_arg, set_,
+             as_json) -> None:
     """NFCorpus (BEIR) dev queries over a library of its PubMed abstracts: nDCG@10, Recall@100."""
-    result = run_nfcorpus(corpus, queries, qrels, library, run_out, _pairs(search_arg),
-                          _pairs(set_, "--set"), log=_log)
+    result = run_nfcorpus(corpus, queries, qrels, library, run_out,
+                          _search(retrievers, search_arg), _pairs(set_, "--set"), log=_log)
     _print_result(result, as_json)
 
 

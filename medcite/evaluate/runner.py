@@ -18,11 +18,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 from ..errors import MedciteError
-from ..metrics import best_possible_avg_score, liveqa_measures, ranking_measures
+from ..metrics import best_possible_avg_score, liveqa_measures, percentile, ranking_measures
 from ..models import Hit
 from ..service import Medcite
 from ..settings import Settings
@@ -110,21 +109,25 @@ def hits_to_documents(hits: Sequence[Hit], depth: int) -> list[tuple[str, float]
 
 def search_all(app: Medcite, queries: Sequence[datasets.Query], depth: int,
                passages: int, search_args: Mapping[str, Any] | None = None,
-               log: Log = print) -> tuple[dict[str, list[tuple[str, float]]], list[float]]:
-    """Run every query through `Medcite.search`; the document run and per-query seconds."""
+               log: Log = print) -> tuple[dict[str, list[tuple[str, float]]], dict[str, Any]]:
+    """Run every query through `Medcite.search`: the document run, and timing plus how many
+    queries each retriever contributed hits to (a dense index that is not ready shows as 0)."""
     search = getattr(app, "search", None)
     if search is None:
         raise MedciteError("this build has no Medcite.search yet (the retrieval engine)")
     run: dict[str, list[tuple[str, float]]] = {}
     seconds = []
+    seen: dict[str, int] = {}
     for number, query in enumerate(queries, start=1):
         started = time.perf_counter()
         hits = search(query.text, k=passages, **dict(search_args or {}))
         seconds.append(time.perf_counter() - started)
         run[query.qid] = hits_to_documents(hits, depth)
+        for name in {name for hit in hits for name in hit.retrievers}:
+            seen[name] = seen.get(name, 0) + 1
         if number % 50 == 0:
             log(f"  {number}/{len(queries)} queries")
-    return run, seconds
+    return run, {**_timing(seconds), "queries_with_hits_from": seen}
 
 
 def baseline_run(documents: Mapping[str, str], queries: Sequence[datasets.Query],
@@ -146,9 +149,9 @@ def _write_runs(run_out: Path | None, runs: Mapping[str, Mapping[str, Ranked]]) 
 
 
 def _timing(seconds: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {"search_ms_p50": round(median(ordered) * 1000, 1), "search_ms_p95": round(p95 * 1000, 1)}
+    ms = [s * 1000 for s in seconds]
+    return {"search_ms_p50": round(percentile(ms, 50), 1),
+            "search_ms_p95": round(percentile(ms, 95), 1)}
 
 
 def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
@@ -169,7 +172,7 @@ def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
                        settings, log)
     try:
         log(f"searching {len(queries)} questions")
-        run, seconds = search_all(app, queries, depth, passages, search_args, log)
+        run, searched = search_all(app, queries, depth, passages, search_args, log)
     finally:
         app.close()
     documents = datasets.load_medquad_documents(corpus, include_third_party)
@@ -183,7 +186,7 @@ def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
         "best_possible_avgScore": best_possible_avg_score(judgments, qids),
         "search_args": dict(search_args or {}), "settings": dict(settings or {}),
         "passages_per_query": passages,
-        **_timing(seconds), "run_files": _write_runs(run_out, runs),
+        **searched, "run_files": _write_runs(run_out, runs),
     }
     return EvalResult("liveqa", metrics, info, runs)
 
@@ -205,7 +208,7 @@ def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
     app = open_library(library, corpus, None, settings, log)
     try:
         log(f"searching {len(todo)} queries")
-        run, seconds = search_all(app, todo, depth, passages, search_args, log)
+        run, searched = search_all(app, todo, depth, passages, search_args, log)
     finally:
         app.close()
     documents = datasets.load_beir_documents(corpus)
@@ -218,6 +221,6 @@ def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
         "baseline_index_s": round(bm25.index_seconds, 1),
         "search_args": dict(search_args or {}), "settings": dict(settings or {}),
         "passages_per_query": passages,
-        **_timing(seconds), "run_files": _write_runs(run_out, runs),
+        **searched, "run_files": _write_runs(run_out, runs),
     }
     return EvalResult("nfcorpus", metrics, info, runs)
