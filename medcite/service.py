@@ -208,3 +208,13 @@ def _sync_indexes(app: Medcite, report: IngestReport) -> None:
 
 
 AFTER_INGEST.append(_sync_indexes)
+
+
+def _refresh_vocabulary(app: Medcite, report: IngestReport) -> None:
+    """Collect the names (MeSH, also-called, MedQuAD focus) of what the ingest changed."""
+    from .libvocab import after_ingest
+
+    after_ingest(app, report)
+
+
+AFTER_INGEST.append(_refresh_vocabulary)

@@ -1,0 +1,114 @@
+"""The library vocabulary: names collected from ingested sources' metadata, kept in step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from medcite.libvocab import LibraryVocabulary, entries_of_source, uninvert
+from medcite.models import Source
+from medcite.query import analyze
+from medcite.vocabulary import Vocabulary
+
+
+def write_note(folder: Path, name: str, front: str, body: str = "Some text about it.") -> Path:
+    path = folder / f"{name}.md"
+    path.write_text(f"---\n{front}\n---\n# {name}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_entries_from_each_metadata_field():
+    source = Source(id="s1", title="Muscle cramps", metadata={
+        "also_called": ["Charley horse", "Muscle spasm"],
+        "mesh": ["Muscle Cramp", "Humans", "Diabetes Mellitus, Type 2/drug therapy*"],
+        "focus": "Nocturnal leg cramps", "focus_synonyms": ["Night cramps", "Nocturnal leg cramps"],
+    })
+    got = {(e.canonical, tuple(e.library_synonyms), origin)
+           for e, origin in entries_of_source(source)}
+    assert got == {
+        ("Nocturnal leg cramps", ("Night cramps",), "focus"),
+        ("Muscle cramps", ("Charley horse", "Muscle spasm"), "also_called"),
+        ("Muscle Cramp", (), "mesh"),
+        ("Diabetes Mellitus, Type 2", ("Type 2 Diabetes Mellitus",), "mesh"),
+    }
+
+
+def test_uninvert_leaves_plain_headings_alone():
+    assert uninvert("Vitamin D Deficiency") == "Vitamin D Deficiency"
+    assert uninvert("Anemia, Iron-Deficiency") == "Iron-Deficiency Anemia"
+
+
+def test_ingest_builds_the_library_vocabulary_and_load_merges_it(app, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    write_note(notes, "ekbom", 'focus: "Restless legs syndrome"\n'
+                               'focus_synonyms: ["Ekbom syndrome", "Wittmaack-Ekbom syndrome"]')
+    write_note(notes, "tetany", 'also_called: ["Carpopedal spasm"]\ntitle: "Tetany"')
+    assert not app.ingest([notes]).failed
+    lib = LibraryVocabulary(app.settings.home)
+    assert lib.refresh(app.store) == 2
+    vocab = Vocabulary.load(app.settings.home)
+    # A library synonym of a built-in concept joins that concept...
+    assert [e.canonical for e in vocab.lookup("ekbom syndrome")] == ["restless legs syndrome"]
+    # ...and a library-only concept stands on its own.
+    assert [e.canonical for e in vocab.lookup("carpopedal spasm")] == ["Tetany"]
+    a = analyze("what helps restless legs?", vocab)
+    assert a.expansions["ekbom syndrome"] == 0.4
+    # The built-in vocabulary itself is untouched.
+    assert Vocabulary.builtin().lookup("ekbom syndrome") == []
+
+
+def test_refresh_is_incremental_and_follows_changed_sources(app, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = write_note(notes, "one", 'also_called: ["Zorblat fever"]\ntitle: "Quux disease"')
+    app.ingest([notes])
+    lib = LibraryVocabulary(app.settings.home)
+    lib.refresh(app.store)
+    assert lib.refresh(app.store) == 0  # nothing new in the change log
+    # Re-ingest a changed source: its old names go, the new ones come.
+    note.write_text('---\nalso_called: ["Blimp syndrome"]\ntitle: "Quux disease"\n---\n'
+                    "# Quux\n\nChanged text.\n", encoding="utf-8")
+    app.ingest([notes])
+    assert lib.refresh(app.store) == 1
+    vocab = Vocabulary.load(app.settings.home)
+    assert vocab.lookup("zorblat fever") == []
+    assert [e.canonical for e in vocab.lookup("blimp syndrome")] == ["Quux disease"]
+
+
+def test_withdrawn_sources_lose_their_names(app, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    write_note(notes, "w", 'id: "note:w"\nalso_called: ["Frobnitz palsy"]\ntitle: "Gleep"')
+    app.ingest([notes])
+    lib = LibraryVocabulary(app.settings.home)
+    lib.refresh(app.store)
+    assert Vocabulary.load(app.settings.home).lookup("frobnitz palsy")
+    app.store.withdraw_source("note:w")
+    lib.refresh(app.store)
+    assert Vocabulary.load(app.settings.home).lookup("frobnitz palsy") == []
+
+
+def test_medquad_style_records(app, tmp_path):
+    records = tmp_path / "qa.jsonl"
+    rows = [
+        {"id": "T1-1", "question": "What is Blorp syndrome?", "answer": "Blorp syndrome is a "
+         "made-up condition used in this test.", "focus": "Blorp syndrome",
+         "focus_synonyms": ["Blorpitis"], "qtype": "information", "source": "Test",
+         "collection": "test"},
+        {"id": "T1-2", "question": "How to treat Blorp syndrome?", "answer": "Rest helps.",
+         "focus": "Blorp syndrome", "focus_synonyms": ["Blorpitis"], "qtype": "treatment",
+         "source": "Test", "collection": "test"},
+    ]
+    records.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    report = app.ingest([records])
+    assert not report.failed, report.errors
+    LibraryVocabulary(app.settings.home).rebuild(app.store)
+    vocab = Vocabulary.load(app.settings.home)
+    entry = vocab.lookup("blorpitis")[0]
+    assert entry.canonical == "Blorp syndrome" and entry.library_synonyms == ["Blorpitis"]
+    assert analyze("is blorpitis contagious?", vocab).focus == ["Blorp syndrome"]
+
+
+def test_load_without_a_library_file_is_the_builtin(tmp_path):
+    assert len(Vocabulary.load(tmp_path)) == len(Vocabulary.builtin())

@@ -1,0 +1,232 @@
+"""Query understanding: question types, populations, message reduction, expansions, speed.
+
+Every example question below was written for this test by the project; none comes from a
+benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medcite.models import POPULATIONS, QUESTION_TYPES
+from medcite.query import analyze, expansions, populations, question_type, reduce_message
+from medcite.vocabulary import Entry, Vocabulary
+
+QTYPE_EXAMPLES = [
+    # definition
+    ("What is hypomagnesemia?", "definition"),
+    ("What are fasciculations?", "definition"),
+    ("what does paresthesia mean", "definition"),
+    ("Can you explain what restless legs syndrome is", "definition"),
+    # symptoms
+    ("What are the symptoms of low magnesium?", "symptoms"),
+    ("What are the warning signs of a stroke?", "symptoms"),
+    ("How do I know if I have a thyroid problem?", "symptoms"),
+    ("signs of dehydration in a toddler", "symptoms"),
+    # causes
+    ("What causes leg cramps at night?", "causes"),
+    ("Why do my muscles twitch all the time?", "causes"),
+    ("Can low magnesium cause muscle twitching?", "causes"),
+    ("What is the reason for tingling in my hands?", "causes"),
+    # treatment
+    ("How is restless legs syndrome treated?", "treatment"),
+    ("What can I do for a charley horse?", "treatment"),
+    ("best way to get rid of eczema", "treatment"),
+    ("How to relieve muscle cramps quickly", "treatment"),
+    # prevention
+    ("How can I prevent kidney stones?", "prevention"),
+    ("Is there a way to avoid getting leg cramps when I run?", "prevention"),
+    ("how to protect myself against the flu", "prevention"),
+    # diagnosis
+    ("How is hypomagnesemia diagnosed?", "diagnosis"),
+    ("What tests check for diabetes?", "diagnosis"),
+    ("How do doctors know if it is multiple sclerosis?", "diagnosis"),
+    ("Should I be screened for colon cancer?", "diagnosis"),
+    # dose
+    ("How much magnesium should I take a day?", "dose"),
+    ("What is the recommended daily intake of vitamin D?", "dose"),
+    ("what dose of ibuprofen is ok for a headache", "dose"),
+    ("How many mg of potassium per day do adults need?", "dose"),
+    ("How much magnesium is too much?", "dose"),
+    # threshold
+    ("What is a normal magnesium level?", "threshold"),
+    ("At what level is potassium dangerous?", "threshold"),
+    ("Is a blood sugar of 130 considered high?", "threshold"),
+    ("what A1c number is normal range for a diabetic", "threshold"),
+    # side effects
+    ("What are the side effects of metformin?", "side_effects"),
+    ("Can omeprazole cause low magnesium?", "side_effects"),
+    ("Does the water pill make you feel dizzy?", "side_effects"),
+    ("adverse reactions to statins", "side_effects"),
+    # interactions
+    ("Does magnesium interact with levothyroxine?", "interactions"),
+    ("Can I take ibuprofen and tylenol together?", "interactions"),
+    ("Is it ok to mix alcohol with antibiotics?", "interactions"),
+    ("can i take zinc while taking antibiotics", "interactions"),
+    # risk
+    ("What is the risk of heart disease with diabetes?", "risk"),
+    ("Is it safe to take magnesium if I have kidney disease?", "risk"),
+    ("Does gout run in families?", "risk"),
+    ("Is shingles contagious?", "risk"),
+    # prognosis
+    ("What is the life expectancy with heart failure?", "prognosis"),
+    ("Will my fasciculations go away?", "prognosis"),
+    ("How long does it take to recover from a stroke?", "prognosis"),
+    ("Is type 2 diabetes curable?", "prognosis"),
+    # comparison
+    ("What is the difference between magnesium citrate and magnesium oxide?", "comparison"),
+    ("Tylenol vs advil for back pain", "comparison"),
+    ("Is magnesium glycinate better than magnesium oxide for sleep?", "comparison"),
+    ("How does type 1 compare to type 2 diabetes?", "comparison"),
+    # information (no specific cue)
+    ("magnesium and muscle cramps", "information"),
+    ("Information about restless legs please", "information"),
+]
+
+
+def test_examples_cover_every_question_type():
+    assert {t for _, t in QTYPE_EXAMPLES} == set(QUESTION_TYPES)
+    assert len(QTYPE_EXAMPLES) >= 40
+
+
+@pytest.mark.parametrize(("question", "expected"), QTYPE_EXAMPLES)
+def test_question_type(question, expected):
+    assert analyze(question).qtype == expected
+
+
+def test_question_type_of_a_drug_cause_is_side_effects_but_of_a_condition_is_causes():
+    vocab = Vocabulary.builtin()
+    drug_q = "Can lisinopril cause a cough?"
+    cond_q = "Can dehydration cause a headache?"
+    assert question_type(drug_q, vocab.match(drug_q)) == "side_effects"
+    assert question_type(cond_q, vocab.match(cond_q)) == "causes"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("Which leg cramp remedies are safe when pregnant?", ["pregnancy"]),
+    ("I am 28 weeks pregnant and my calves cramp", ["pregnancy"]),
+    ("Is it ok while breastfeeding?", ["pregnancy"]),
+    ("my 4 year old has a fever", ["children"]),
+    ("Can toddlers take magnesium?", ["children"]),
+    ("my 9-month-old baby keeps vomiting", ["children"]),
+    ("My grandmother keeps falling at night", ["older_adults"]),
+    ("dose for an 82 year old man", ["older_adults"]),
+    ("magnesium for elderly people", ["older_adults"]),
+    ("I am on dialysis. Can I take magnesium?", ["kidney_disease"]),
+    ("She has CKD stage 3", ["kidney_disease"]),
+    ("my son is 35 and has gout", []),
+    ("my daughter has eczema", ["children"]),
+    ("my elderly father has chronic kidney disease", ["older_adults", "kidney_disease"]),
+    ("What is a normal potassium level?", []),
+])
+def test_populations(message, expected):
+    assert analyze(message).population == expected
+
+
+def test_populations_are_the_shared_names():
+    assert set(populations("pregnant child elderly dialysis")) == set(POPULATIONS)
+
+
+def test_reduce_drops_greeting_story_and_sign_off():
+    message = ("Hello,\nMy mother is 78 and she has had cramps in her legs for a month. "
+               "She takes a water pill for her blood pressure. "
+               "Could the water pill be causing the cramps? "
+               "Thank you for your time.\nMary Jones")
+    assert reduce_message(message) == "Could the water pill be causing the cramps?"
+
+
+def test_reduce_keeps_every_asking_sentence_in_order():
+    message = ("Hi doc. I have twitching in my eyelid. What causes it? "
+               "I would like to know if it is serious. Thanks")
+    assert reduce_message(message) == (
+        "What causes it? I would like to know if it is serious.")
+
+
+def test_reduce_keeps_content_when_nothing_asks():
+    message = "Dear doctor, magnesium supplements and leg cramps in pregnancy. Regards, Ann"
+    assert reduce_message(message) == "magnesium supplements and leg cramps in pregnancy."
+
+
+def test_reduce_strips_a_greeting_prefix_inside_the_first_sentence():
+    assert reduce_message("Hi, is it safe to take magnesium daily?") == (
+        "is it safe to take magnesium daily?")
+
+
+def test_reduce_of_an_empty_or_greeting_only_message_returns_it():
+    assert reduce_message("Hello!") == "Hello!"
+    assert reduce_message("") == ""
+
+
+def test_analyze_long_message():
+    message = ("Hi, my mom is 80 and has low mag, and her legs jump at night so she cannot "
+               "sleep. Her doctor put her on a water pill last year. Is it the pills? "
+               "Thanks so much")
+    a = analyze(message)
+    assert a.question == "Is it the pills?"
+    assert a.population == ["older_adults"]
+    # The question itself names nothing: focus falls back to the whole message.
+    assert a.focus[:2] == ["hypomagnesemia", "legs"] or "hypomagnesemia" in a.focus
+    assert "diuretic" in a.focus
+    # Back-story concepts still reach retrieval, weighing less than question terms would.
+    assert 0 < a.expansions["hypomagnesemia"] < 0.8
+    assert 0 < a.expansions["water pill"] < 1
+
+
+def test_analyze_focus_and_expansions_both_ways():
+    lay = analyze("Why do I get pins and needles with low magnesium?")
+    assert lay.focus == ["paresthesia", "hypomagnesemia"]
+    assert lay.expansions["paresthesia"] == 0.8 and lay.expansions["hypomagnesemia"] == 0.8
+    medical = analyze("What is paresthesia?")
+    assert medical.expansions["pins and needles"] == 0.5
+    assert all(0 < w < 1 for w in lay.expansions.values())
+    assert "pins and needles" not in lay.expansions  # the reader's own words are not repeated
+
+
+def test_analyze_misspellings_expand_to_the_right_spelling():
+    a = analyze("is magnesuim good for diabetis?")
+    assert a.focus == ["magnesium", "diabetes"]
+    assert a.expansions["magnesium"] == 0.9 and a.expansions["diabetes"] == 0.9
+
+
+def test_fuzzy_correction_expands_to_the_corrected_term():
+    a = analyze("treatment for fibromyalgya")
+    assert a.focus == ["fibromyalgia"] and a.expansions["fibromyalgia"] == 0.9
+
+
+def test_body_parts_do_not_expand_to_their_synonyms():
+    a = analyze("pain in my legs")
+    assert "thigh" not in a.expansions
+
+
+def test_library_synonyms_weigh_less_than_project_synonyms():
+    vocab = Vocabulary.builtin()
+    vocab.merge_library([Entry("Restless Legs Syndrome", "other",
+                               library_synonyms=["Ekbom syndrome"], builtin=False)])
+    weights = expansions(vocab.match("restless legs"))
+    assert weights["ekbom syndrome"] == 0.4
+    assert weights["restless legs syndrome"] == 0.8
+
+
+def test_analysis_is_json_ready():
+    data = analyze("How much magnesium?").to_dict()
+    assert data["qtype"] == "dose" and data["question"] == "How much magnesium?"
+
+
+def test_analysis_speed_p95_under_5_ms():
+    messages = [q for q, _ in QTYPE_EXAMPLES] + [
+        "Hello. My husband is 67, he has type 2 diabetes and takes metformin and a statin. "
+        "For two weeks his calves cramp at night and his eyelid twitches. Could it be his "
+        "magnesium? How much should he take, and is it safe with his kidneys? Thank you, Sue"
+    ] * 10
+    vocab = Vocabulary.builtin()
+    analyze("warm up the spelling dictionary", vocab)
+    times = []
+    for message in messages:
+        t0 = time.perf_counter()
+        analyze(message, vocab)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    assert p95 < 0.005, f"p95 {p95 * 1000:.2f} ms"

@@ -1,0 +1,148 @@
+"""The built-in vocabulary: its files, mapping both ways, misspellings, matching rules, speed."""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+
+import pytest
+
+from medcite.vocabulary import CATEGORIES, Entry, Vocabulary, key_of, parse_tsv, term_key, tokens
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.builtin()
+
+
+def canon(vocab: Vocabulary, text: str) -> list[str]:
+    return [m.entry.canonical for m in vocab.match(text)]
+
+
+def test_builtin_has_hundreds_of_concepts_in_every_category(vocab):
+    assert len(vocab) >= 500
+    per_category = {c: sum(e.category == c for e in vocab.entries) for c in CATEGORIES}
+    assert all(n >= 30 for n in per_category.values()), per_category
+
+
+def test_every_file_parses_and_names_are_unique_per_entry():
+    folder = resources.files("medcite") / "data" / "vocabulary"
+    for item in folder.iterdir():
+        entries = parse_tsv(item.read_text(encoding="utf-8"), item.name[:-4], item.name)
+        for e in entries:
+            keys = [term_key(n) for n in e.names()]
+            assert len(keys) == len(set(keys)), f"{item.name}: {e.canonical} repeats a name"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("low mag", "hypomagnesemia"),
+    ("low magnesium", "hypomagnesemia"),
+    ("restless legs", "restless legs syndrome"),
+    ("heart attack", "myocardial infarction"),
+    ("sugar diabetes", "diabetes"),
+    ("water pill", "diuretic"),
+    ("Tylenol", "acetaminophen"),
+    ("paracetamol", "acetaminophen"),
+    ("leg cramps", "muscle cramp"),
+    ("charley horse", "muscle cramp"),
+    ("pins and needles", "paresthesia"),
+    ("underactive thyroid", "hypothyroidism"),
+    ("overactive thyroid", "hyperthyroidism"),
+    ("high blood pressure", "hypertension"),
+    ("pink eye", "conjunctivitis"),
+    ("epsom salts", "magnesium sulfate"),
+    ("Lasix", "loop diuretic"),
+    ("Prilosec", "proton pump inhibitor"),
+    ("a1c", "hemoglobin a1c"),
+    ("kidney dialysis", "dialysis"),
+])
+def test_lay_to_medical(vocab, text, expected):
+    assert canon(vocab, text) == [expected]
+
+
+@pytest.mark.parametrize(("medical", "lay"), [
+    ("hypomagnesemia", "low magnesium"),
+    ("myocardial infarction", "heart attack"),
+    ("paresthesia", "pins and needles"),
+    ("diuretic", "water pill"),
+    ("acetaminophen", "tylenol"),
+    ("muscle twitching", "fasciculations"),
+])
+def test_medical_to_lay(vocab, medical, lay):
+    entry = vocab.entry(medical)
+    assert entry is not None and lay in entry.synonyms
+
+
+@pytest.mark.parametrize(("text", "expected", "how"), [
+    ("diabetis", "diabetes", "misspelling"),
+    ("magnesuim", "magnesium", "misspelling"),
+    ("alzheimers", "alzheimer disease", "exact"),
+    ("Alzheimer's", "alzheimer disease", "exact"),
+    ("ecsema", "eczema", "misspelling"),
+    ("hypomagnesaemia", "hypomagnesemia", "exact"),
+    ("fibromyalgya", "fibromyalgia", "fuzzy"),
+    ("osteoporsis", "osteoporosis", "fuzzy"),
+    ("restless legs syndrom", "restless legs syndrome", "fuzzy"),
+    ("magnisum deficency", "hypomagnesemia", "fuzzy"),
+])
+def test_misspellings(vocab, text, expected, how):
+    matches = vocab.match(text)
+    assert [(m.entry.canonical, m.how) for m in matches] == [(expected, how)]
+
+
+def test_english_words_are_not_corrected_into_medical_terms(vocab):
+    assert vocab.match("the patient realized she was worried") == []
+
+
+def test_longest_match_wins_and_spans_are_exact(vocab):
+    text = "My calf cramps and low magnesium levels"
+    matches = vocab.match(text)
+    assert [(m.text, m.entry.canonical) for m in matches] == [
+        ("calf cramps", "muscle cramp"), ("low magnesium levels", "hypomagnesemia"),
+    ]
+    assert all(text[m.start:m.end] == m.text for m in matches)
+
+
+def test_short_abbreviations_match_only_in_capitals(vocab):
+    assert canon(vocab, "diagnosed with MS last year") == ["multiple sclerosis"]
+    assert canon(vocab, "ms") == []
+    assert canon(vocab, "I want to add salt") == ["sodium"]
+
+
+def test_milligrams_are_not_magnesium(vocab):
+    assert canon(vocab, "400 mg a day") == []
+
+
+def test_tokens_and_keys():
+    assert tokens("Low-mag") == [("low", 0, 3), ("mag", 4, 7)]
+    assert key_of("legs") == "leg" and key_of("gas") == "gas"
+
+
+def test_parse_tsv_rejects_a_malformed_line():
+    with pytest.raises(ValueError, match="x.tsv:2"):
+        parse_tsv("ok\n\tno canonical\n", "drug", "x.tsv")
+
+
+def test_add_merges_by_canonical_name():
+    vocab = Vocabulary([Entry("diuretic", "drug", ["water pill"])])
+    vocab.add(Entry("Diuretic", "drug", ["fluid pill"]))
+    assert len(vocab) == 1 and vocab.lookup("fluid pill")[0].synonyms == [
+        "water pill", "fluid pill"]
+
+
+def test_builtin_copies_are_independent():
+    one = Vocabulary.builtin()
+    one.add(Entry("zzz made up condition", "condition"))
+    assert Vocabulary.builtin().lookup("zzz made up condition") == []
+
+
+def test_match_speed(vocab):
+    message = ("Hello. My husband is 67 and has sugar diabetes; he takes metformin, a water "
+               "pill and a statin. His calves cramp at night, his eyelid twitches and he has "
+               "pins and needles in his feet. Could his magnesuim be low? ") * 2
+    vocab.match("warm up")
+    t0 = time.perf_counter()
+    for _ in range(100):
+        vocab.match(message)
+    per_call = (time.perf_counter() - t0) / 100
+    assert per_call < 0.003, f"{per_call * 1000:.2f} ms per message"
