@@ -194,7 +194,7 @@ class LibraryRedFlags:
         With `cache` (a JSON file), the items are stored there with the store's change stamp and
         reused until the library changes, so opening is one file read.
         """
-        stamp = _stamp(store)
+        stamp = change_stamp(store)
         if cache is not None and cache.is_file():
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
@@ -255,7 +255,7 @@ class LibraryRedFlags:
             start, end = min(a for _, a, _ in hit), max(b for _, _, b in hit)
             if end - start > 160:  # words scattered over the message: quote the first one
                 end = hit[0][2]
-            out.append(Finding(f"{item.condition}: {item.text}", TriageLevel(item.level),
+            out.append(Finding(f"{item.condition}: {item.text.rstrip('.')}", TriageLevel(item.level),
                                ctx.text[start:end], start, end, item.source_id, item.passage_id))
         out.sort(key=lambda f: f.level.rank)
         return out
@@ -278,7 +278,8 @@ def _named_conditions(text: str) -> set[str]:
     return {m.entry.canonical.lower() for m in vocab.match(text)}
 
 
-def _stamp(store: Any) -> str:
+def change_stamp(store: Any) -> str:
+    """A value that changes whenever the library's passages change (cache key)."""
     last = getattr(store, "last_change", None)
     if callable(last):
         return f"seq:{last()}"

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import guardrails
 from .errors import NotFound
 from .ingest.eutils import register_pubmed_resolver
 from .ingest.fetch import register_url_resolver
@@ -24,6 +25,8 @@ from .store import SourceFilter, open_store
 from .store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
+    from .models import Triage
+    from .redflags import LibraryRedFlags
     from .retrieve import Retrieval
 
 
@@ -117,6 +120,36 @@ class Medcite:
         """Rebuild the search indexes from the store; returns passages indexed per index."""
         return self.retrieval.rebuild()
 
+    # -- triage (medcite.triage) ---------------------------------------------------------
+
+    def triage(self, message: str) -> Triage:
+        """Red-flag triage of a message, with this library's handout red flags when it has any.
+
+        >>> app.triage("my dad is having a seizure right now").level.value  # doctest: +SKIP
+        'emergency'
+        """
+        from .triage import triage
+
+        return triage(message, self.settings, self.red_flags())
+
+    def red_flags(self) -> LibraryRedFlags | None:
+        """The library's condition-specific red flags (None when there is no library yet).
+
+        Rebuilt only when the library changed (cached in memory and in home/triage/).
+        """
+        from .redflags import LibraryRedFlags, change_stamp
+
+        if "store" not in self.__dict__ and self.settings.store_url in ("", "sqlite") and \
+                not (self.settings.home / "library.db").exists():
+            return None  # triage must not create an empty library as a side effect
+        stamp = change_stamp(self.store)
+        cached = self.__dict__.get("_red_flags")
+        if cached is None or cached[0] != stamp:
+            cache = self.settings.home / "triage" / "redflags.json"
+            cached = (stamp, LibraryRedFlags.from_store(self.store, cache))
+            self.__dict__["_red_flags"] = cached
+        return cached[1]
+
     # -- answers (medcite.answer) --------------------------------------------------------
 
     def ask(self, question: str, audience: str = "patient", conversation_id: str | None = None,
@@ -160,6 +193,7 @@ class Medcite:
                 "name": reviewer.display_name, "credentials": reviewer.credentials,
                 "date": article.reviewed_at[:10]},
         }
+        body["disclaimer"] = guardrails.disclaimer(article.state)
         if article.state.value == "published" and reviewer is not None:
             body["review_status"] = "published"
             body["review_banner"] = (
