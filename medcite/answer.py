@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from .audience import AUDIENCES
-from .compose import abstention, compose
+from .compose import abstention, compose, guardrail_notices
 from .conversation import Conversations, merge
 from .errors import MedciteError
 from .grounding import check_answer, has_evidence, topic_terms
@@ -65,6 +65,7 @@ def ask(app: Any, question: str, audience: str = "patient", conversation_id: str
         _enforce_contract(app, answer, on_topic, strict=draft.writer == "extractive")
         if not answer.claims():
             answer = abstention(question, analysis, searched, audience, triage)
+    answer.notices[:0] = guardrail_notices(question)
     answer.conversation_id = conversation_id
     conversations.add(conversation_id, question, analysis, answer.abstained)
     return answer

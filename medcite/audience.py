@@ -105,14 +105,10 @@ def reading_grade(texts: list[str]) -> float | None:
     if not body:
         return None
     try:
-        from . import readability
+        from .readability import grade
     except ImportError:
-        readability = None
-    fn = getattr(readability, "flesch_kincaid_grade", None) or getattr(readability, "fk_grade", None)
-    if fn is not None:
-        value = fn(body)
-        return round(float(getattr(value, "grade", value)), 1)
-    return round(_fk(body), 1)
+        return round(_fk(body), 1)
+    return round(float(grade(body)), 1)
 
 
 def _fk(text: str) -> float:

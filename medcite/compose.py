@@ -4,14 +4,12 @@ conflicts, follow-up questions, reading grade, review status and disclaimer.
 References are numbered in order of first use, reading the sections top to bottom; a source
 cited twice keeps its number. Each reference lists the exact spans quoted from it.
 
-Reference grade (high / moderate / low / very_low) comes from `medcite.grading` when installed;
-otherwise from the evidence type alone, following GRADE's starting levels (Guyatt et al., BMJ
-2008;336:924): guidelines, systematic reviews and randomised trials start high; observational
-studies low; case reports, animal/lab studies and unreviewed web articles very low; patient
-education and expert overviews (secondary sources) moderate.
+Reference grade (high / moderate / low / very_low) comes from `medcite.grading` (rules in
+docs/evidence-grades.md); the table below is only a fallback by evidence type, following
+GRADE's starting levels (Guyatt et al., BMJ 2008;336:924).
 
 >>> follow_up_questions(QueryAnalysis("q", "q", qtype="dose", focus=["magnesium"]), set())[:1]
-['What are the symptoms of too much or too little magnesium?']
+['What symptoms are linked to magnesium?']
 """
 
 from __future__ import annotations
@@ -57,17 +55,10 @@ DEFAULT_DISCLAIMER = (
 def grade_of(source: Source) -> str:
     """The reference grade of a source (see the module docstring)."""
     try:
-        from . import grading
+        from .grading import grade_source
     except ImportError:
-        grading = None
-    fn = getattr(grading, "grade", None) or getattr(grading, "reference_grade", None)
-    if fn is not None:
-        value = fn(source)
-        value = getattr(value, "value", value)
-        value = str(value).lower().replace(" ", "_")
-        if value in GRADES:
-            return value
-    return _GRADE_BY_TYPE.get(source.evidence_type, "very_low")
+        return _GRADE_BY_TYPE.get(source.evidence_type, "very_low")
+    return grade_source(source).level
 
 
 def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draft,
@@ -206,7 +197,7 @@ def _conflict_section(answer: Answer) -> AnswerSection:
 # -- follow-ups -------------------------------------------------------------------------------
 
 _FACET_QUESTIONS = {
-    "symptoms": "What are the symptoms of too much or too little {f}?",
+    "symptoms": "What symptoms are linked to {f}?",
     "causes": "What causes {f}?",
     "treatment": "How is {f} treated?",
     "prevention": "How can {f} be prevented?",
@@ -236,11 +227,12 @@ def follow_up_questions(analysis: QueryAnalysis, covered: set[str], limit: int =
 
 
 def _topic_phrase(question: str) -> str:
-    from .grounding import GENERIC_TERMS, STOPWORDS
+    from .grounding import GENERIC_TERMS, STOPWORDS, stem
 
-    words = [w for w in question.lower().rstrip("?").split()
-             if w.strip(",.") not in STOPWORDS and w.strip(",.") not in GENERIC_TERMS]
-    return " ".join(words[:3]).strip(",.")
+    generic = {stem(g) for g in GENERIC_TERMS}
+    words = [w.strip(",.?!") for w in question.lower().split()]
+    words = [w for w in words if w and w not in STOPWORDS and stem(w) not in generic]
+    return " ".join(words[:3])
 
 
 def _covered(hits: list[Hit]) -> set[str]:
@@ -259,14 +251,17 @@ def apply_review_status(answer: Answer, status: str = "unreviewed") -> None:
     """Set the review status and the disclaimer that goes with it (`medcite.guardrails`)."""
     answer.review_status = status
     try:
-        from . import guardrails
+        from .guardrails import disclaimer
     except ImportError:
-        guardrails = None
-    fn = getattr(guardrails, "disclaimer", None) or getattr(guardrails, "disclaimer_for", None)
-    text = None
-    if fn is not None:
-        try:
-            text = fn(status)
-        except (TypeError, ValueError, KeyError):
-            text = None
-    answer.disclaimer = str(text) if text else DEFAULT_DISCLAIMER
+        answer.disclaimer = DEFAULT_DISCLAIMER
+        return
+    answer.disclaimer = disclaimer(status)
+
+
+def guardrail_notices(question: str) -> list[str]:
+    """The fixed "talk to your clinician" lines for personal-dose or stop/replace questions."""
+    try:
+        from .guardrails import check
+    except ImportError:
+        return []
+    return [g.message for g in check(question)]

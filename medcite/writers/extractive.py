@@ -139,7 +139,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
                 continue
             sent_terms = terms(text)
             overlap = sum(w for t, w in weights.items() if t in sent_terms) / total
-            if overlap == 0:
+            if overlap == 0 and not _HELP.search(text):  # "seek care" lines stay for that section
                 continue
             cue = len(cues & sent_terms) / 3 if cues else 0.0
             nums = numbers(text)
@@ -222,9 +222,9 @@ class ExtractiveWriter:
 
     def write(self, question: str, analysis: QueryAnalysis, hits: list[Hit]) -> Draft:
         pool = candidates(question, analysis, hits)
-        if not pool:
+        top = max((c.relevance for c in pool), default=0.0)
+        if top <= 0:  # nothing in the hits is about the question
             return Draft(writer=self.name)
-        top = max(c.relevance for c in pool)
         lim = self.limits
         sections: list[DraftSection] = []
 

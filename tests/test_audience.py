@@ -1,0 +1,60 @@
+"""Audience rendering: shorter sentences for lay readers, same facts, exact quotes."""
+
+from __future__ import annotations
+
+from medcite.audience import reading_grade, render_claim, split_points
+from medcite.grounding import negations, numbers
+from medcite.models import Hit, Passage, Source
+from medcite.writers import DraftClaim, Span
+
+TEXT = ("Magnesium supplements above 350 mg a day often cause diarrhea and stomach cramps in "
+        "adults; people with kidney disease cannot clear the extra magnesium, and they may "
+        "develop weakness or a slow heartbeat.")
+
+
+def _claim() -> DraftClaim:
+    passage = Passage("p1", "s1", 0, "", TEXT, 10, 10 + len(TEXT))
+    hit = Hit(passage, Source(id="s1", title="t"), 1.0)
+    return DraftClaim(TEXT, [Span(hit, 10, 10 + len(TEXT))])
+
+
+def test_split_points_are_clause_boundaries():
+    assert split_points("Magnesium helps nerves work; too much can upset the stomach.") == [29]
+    assert split_points("Eat nuts, seeds, and beans.") == []
+
+
+def test_clinician_text_is_unchanged():
+    assert [c.text for c in render_claim(_claim(), "clinician")] == [TEXT]
+
+
+def test_patient_text_is_split_into_exact_quoted_pieces():
+    pieces = render_claim(_claim(), "patient")
+    assert len(pieces) == 3
+    for piece in pieces:
+        span = piece.spans[0]
+        assert TEXT[span.start - 10:span.end - 10] == span.text
+        assert piece.text.rstrip(".").lower() == span.text.rstrip(".").lower()
+
+
+def test_numbers_and_negations_survive_the_split():
+    pieces = render_claim(_claim(), "patient")
+    joined = " ".join(p.text for p in pieces)
+    assert numbers(joined) == numbers(TEXT) and negations(joined) == negations(TEXT)
+
+
+def test_patient_reading_grade_is_lower():
+    patient = reading_grade([c.text for c in render_claim(_claim(), "patient")])
+    clinician = reading_grade([TEXT])
+    assert patient < clinician
+
+
+def test_leading_qualifier_keeps_sentence_whole():
+    text = ("In people with kidney disease, magnesium builds up in the blood; this can cause "
+            "weakness and a slow heartbeat in some adults.")
+    passage = Passage("p1", "s1", 0, "", text, 0, len(text))
+    claim = DraftClaim(text, [Span(Hit(passage, Source(id="s1", title="t"), 1.0), 0, len(text))])
+    assert len(render_claim(claim, "patient")) == 1
+
+
+def test_reading_grade_of_nothing_is_none():
+    assert reading_grade([]) is None

@@ -1,0 +1,108 @@
+"""The extractive writer: MMR maths, sentence choice, sections by evidence type, no edits."""
+
+from __future__ import annotations
+
+import pytest
+from answer_fixtures import all_hits, open_library
+
+from medcite.models import EvidenceType, QueryAnalysis
+from medcite.writers import get_writer
+from medcite.writers.extractive import (
+    GUIDELINE_TYPES,
+    RESEARCH_TYPES,
+    ExtractiveWriter,
+    candidates,
+    jaccard,
+    mmr_score,
+)
+
+Q = "How much magnesium is too much?"
+DOSE = QueryAnalysis(Q, Q, qtype="dose", focus=["magnesium"])
+
+
+@pytest.fixture(scope="module")
+def hits(tmp_path_factory):
+    app = open_library(tmp_path_factory.mktemp("extractive"))
+    yield all_hits(app)
+    app.close()
+
+
+def test_mmr_score_matches_hand_computation():
+    # 0.7 * 0.9 - 0.3 * 0.5 = 0.63 - 0.15
+    assert mmr_score(0.9, 0.5, lam=0.7) == pytest.approx(0.48)
+
+
+def test_jaccard():
+    assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    assert jaccard(set(), set()) == 0.0
+
+
+def test_get_writer_by_name():
+    assert get_writer("extractive").name == "extractive"
+
+
+def test_writer_is_deterministic(hits):
+    one = ExtractiveWriter().write(Q, DOSE, hits)
+    two = ExtractiveWriter().write(Q, DOSE, hits)
+    assert [[c.text for c in s.items] for s in one.sections] == \
+        [[c.text for c in s.items] for s in two.sections]
+
+
+def test_claim_text_is_its_quote(hits):
+    draft = ExtractiveWriter().write(Q, DOSE, hits)
+    for section in draft.sections:
+        for claim in section.items:
+            quote = claim.spans[0].text
+            assert claim.text == quote[:1].upper() + quote[1:]
+
+
+def test_bottom_line_has_two_to_four_sentences_with_the_limit(hits):
+    draft = ExtractiveWriter().write(Q, DOSE, hits)
+    bottom = draft.sections[0]
+    assert bottom.id == "bottom_line" and 2 <= len(bottom.items) <= 4
+    assert any("350 mg" in c.text for c in bottom.items)
+
+
+def test_dose_questions_prefer_sentences_with_quantities(hits):
+    scored = {c.text: c.relevance for c in candidates(Q, DOSE, hits)}
+    general = QueryAnalysis(Q, Q, qtype="information", focus=["magnesium"])
+    plain = {c.text: c.relevance for c in candidates(Q, general, hits)}
+    limit = next(t for t in scored if "350 mg" in t)
+    assert scored[limit] > plain[limit]
+
+
+def test_sections_respect_evidence_types(hits):
+    draft = ExtractiveWriter().write(Q, DOSE, hits)
+    for section in draft.sections:
+        types = {span.hit.source.evidence_type for c in section.items for span in c.spans}
+        if section.id == "guidelines":
+            assert types <= GUIDELINE_TYPES
+        if section.id.startswith("research_"):
+            assert types <= RESEARCH_TYPES and section.title
+
+
+def test_research_is_grouped_under_a_theme_title(hits):
+    draft = ExtractiveWriter().write(Q, DOSE, hits)
+    research = [s for s in draft.sections if s.id.startswith("research_")]
+    assert research and research[0].title == "Results"
+
+
+def test_help_sentences_come_from_the_library(hits):
+    draft = ExtractiveWriter().write("What amount of magnesium can cause muscle twitching?",
+                                     DOSE, hits)
+    help_section = next(s for s in draft.sections if s.id == "when_to_get_help")
+    assert any("Seek care right away" in c.text for c in help_section.items)
+
+
+def test_leading_discourse_word_is_trimmed_from_the_quote(hits):
+    texts = [c.text for c in candidates("Is magnesium safe?",
+                                        QueryAnalysis("q", "magnesium safe"), hits)]
+    assert all(not t.lower().startswith(("however,", "- ")) for t in texts)
+
+
+def test_no_candidates_gives_an_empty_draft(hits):
+    assert ExtractiveWriter().write("zebra", QueryAnalysis("zebra", "zebra"), hits).sections == []
+
+
+def test_guideline_types_are_guidelines_only():
+    assert {EvidenceType.PRACTICE_GUIDELINE} == GUIDELINE_TYPES
