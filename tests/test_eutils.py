@@ -240,7 +240,7 @@ def test_unreachable_service_fails_cleanly():
 
 def test_cli_ingest_pubmed_query(server, tmp_path):
     runner = CliRunner()
-    env = {"MEDCITE_PUBMED_BASE_URL": server.url}
+    env = {"MEDCITE_PUBMED_BASE_URL": server.url, "MEDCITE_DENSE": "0"}  # no vectors needed
     args = ["--library", str(tmp_path / "lib"), "ingest", 'pubmed:"pulmonary fibrosis"',
             "--max", "12"]
     first = runner.invoke(main, args, env=env)
@@ -256,7 +256,8 @@ def test_cli_failed_query_does_not_stop_the_batch(server, tmp_path):
     server.valid_key = "right"
     good = tmp_path / "note.txt"
     good.write_text("Magnesium helps muscles relax.")
-    env = {"MEDCITE_PUBMED_BASE_URL": server.url, "MEDCITE_PUBMED_API_KEY": "wrong"}
+    env = {"MEDCITE_PUBMED_BASE_URL": server.url, "MEDCITE_PUBMED_API_KEY": "wrong",
+           "MEDCITE_DENSE": "0"}
     result = CliRunner().invoke(main, ["--library", str(tmp_path / "lib"), "ingest",
                                        "pubmed:asthma", str(good), "pubmed:zzqx nothing"],
                                 env=env)
@@ -268,7 +269,7 @@ def test_cli_failed_query_does_not_stop_the_batch(server, tmp_path):
 
 def test_query_without_matches_is_reported(server, tmp_path):
     app = Medcite.open(tmp_path / "lib", pubmed_base_url=server.url)
-    report = app.ingest(["pubmed:zzqx nothing matches", "pubmed:  "])
+    report = app.ingestor().ingest(["pubmed:zzqx nothing matches", "pubmed:  "])
     app.close()
     assert report.added == 0
     assert [message for _, message in report.errors] == [

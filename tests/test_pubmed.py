@@ -38,7 +38,7 @@ def pubmed_library(tmp_path_factory):
 
     folder = shared_path("data", "formats", "pubmed")
     app = Medcite.open(tmp_path_factory.mktemp("pubmed") / "library")
-    report = app.ingest([str(folder)])
+    report = app.ingestor().ingest([str(folder)])  # connector + store only, no index sync
     yield app, report, folder
     app.close()
 
@@ -172,7 +172,7 @@ def test_external_entities_are_not_resolved(app, tmp_path):
         "<ArticleTitle>Magnesium &leak; cramps</ArticleTitle><Abstract><AbstractText>"
         "Body &leak; text.</AbstractText></Abstract></Article></MedlineCitation>"
         "</PubmedArticle></PubmedArticleSet>\n")
-    report = app.ingest([str(hostile)])
+    report = app.ingestor().ingest([str(hostile)])
     assert report.errors == [] and report.added == 1
     source = app.source("pubmed:42")
     stored = app.store.source_text("pubmed:42") + source.title
@@ -182,7 +182,7 @@ def test_external_entities_are_not_resolved(app, tmp_path):
 
 def test_cli_ingest_pubmed_file(tmp_path):
     file = shared_path("data", "formats", "pubmed", "pubmed-29768149.xml")
-    runner = CliRunner()
+    runner = CliRunner(env={"MEDCITE_DENSE": "0"})  # the index sync need not embed vectors
     result = runner.invoke(main, ["--library", str(tmp_path / "lib"), "ingest", str(file)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 added")

@@ -14,6 +14,7 @@ from .base import Connector, DocumentBuilder, IngestError
 from .html import HtmlConnector
 from .jsonl import JsonlConnector, MappingSidecar
 from .pdf import PdfConnector
+from .pmc import PmcConnector
 from .pubmed import PubmedConnector
 from .text import MarkdownConnector, TextConnector
 
@@ -21,7 +22,7 @@ __all__ = ["CONNECTORS", "Connector", "DocumentBuilder", "IngestError", "find_co
 
 CONNECTORS: list[Connector] = [MarkdownConnector(), TextConnector()]
 # XML formats are recognised by their root element, before any suffix-based connector.
-CONNECTORS[0:0] = [PubmedConnector()]
+CONNECTORS[0:0] = [PubmedConnector(), PmcConnector()]
 CONNECTORS += [HtmlConnector(), PdfConnector(), JsonlConnector(), MappingSidecar()]
 
 
