@@ -1,0 +1,176 @@
+"""Triage: levels, quoted reasons, context (negation, past, hypothetical), crisis, speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medcite.models import TriageLevel
+from medcite.settings import Settings
+from medcite.triage import Context, triage
+from medcite.triage_eval import default_sets, load_set
+
+E, U, R, S, N = (TriageLevel.EMERGENCY, TriageLevel.URGENT, TriageLevel.ROUTINE,
+                 TriageLevel.SELF_CARE, TriageLevel.NONE)
+
+
+def test_mother_having_a_seizure_now_is_an_emergency_quoting_seizure():
+    result = triage("My mother takes magnesium and is having a seizure right now")
+    assert result.level is E
+    assert any(f.quote == "seizure" for f in result.reasons)
+    assert result.message.startswith("Call 911")
+
+
+def test_seizure_years_ago_with_a_food_question_is_not_an_emergency():
+    result = triage("I had a seizure years ago, what foods have magnesium?")
+    assert result.level is not E
+    assert result.level is N
+
+
+@pytest.mark.parametrize("message, level", [
+    ("no chest pain, no shortness of breath, what is a normal heart rate?", N),
+    ("Patient denies chest pain, dyspnea or syncope", N),
+    ("I have a mild cough without any trouble breathing", S),
+    ("I do not have a fever but my throat is sore", S),
+    ("chest pain and sweating, no fever", E),
+])
+def test_negation(message, level):
+    assert triage(message).level is level
+
+
+@pytest.mark.parametrize("message", [
+    "I had a stroke in 2019. What foods lower cholesterol?",
+    "history of seizures as a teenager, is caffeine ok?",
+    "my father had a heart attack last year and is doing well now",
+    "I used to faint a lot when I was young",
+    "I was suicidal years ago and got help; how can I support a friend?",
+])
+def test_past_events_are_not_current_emergencies(message):
+    result = triage(message)
+    assert result.level is not E
+    assert not result.crisis
+
+
+@pytest.mark.parametrize("message", [
+    "what are the signs of a stroke?",
+    "What should you do if someone is having a seizure",
+    "If someone can't breathe, should I start CPR?",
+    "Can low magnesium cause seizures?",
+    "how do you recognise anaphylaxis in children",
+])
+def test_information_questions_are_none(message):
+    assert triage(message).level is N
+
+
+@pytest.mark.parametrize("message, quote", [
+    ("my son is having a siezure", "siezure"),
+    ("i cant breath", "cant breath"),
+    ("my husband suddenly has slurred speech", "slurred speech"),
+    ("Grandma collapsed and isn't responding", "collapsed"),
+    ("heart racing and I passed out", "heart racing and I passed out"),
+    ("took about 40 pills an hour ago", "took about 40 pills"),
+])
+def test_lay_phrasing_and_misspellings_are_emergencies(message, quote):
+    result = triage(message)
+    assert result.level is E
+    assert result.reasons[0].quote == quote
+
+
+def test_a_current_problem_after_a_past_one_still_counts():
+    result = triage("I had a seizure years ago. Now my son is having a seizure.")
+    assert result.level is E
+    assert result.reasons[0].start > len("I had a seizure years ago.")
+
+
+def test_reasons_quote_the_message_exactly_on_the_whole_test_set():
+    for path in default_sets().values():
+        for row in load_set(path):
+            for f in triage(row["text"]).reasons:
+                assert row["text"][f.start:f.end] == f.quote, row["id"]
+
+
+def test_combination_rules_quote_both_parts():
+    result = triage("crushing chest pain and I'm sweating")
+    assert result.level is E
+    assert result.reasons[0].quote == "chest pain and I'm sweating"
+
+
+def test_chest_pain_alone_is_urgent_and_muscle_soreness_is_self_care():
+    assert triage("I have chest pain since this morning").level is U
+    assert triage("my chest is sore after push ups yesterday").level is S
+
+
+@pytest.mark.parametrize("message, level, quote", [
+    ("my 6 week old has a temperature of 38.1", E, "6 week old has a temperature"),
+    ("I'm 20 weeks pregnant and have a fever", U, None),
+    ("I'm on warfarin and my cut keeps bleeding", U, None),
+])
+def test_modifiers_combine_with_signs(message, level, quote):
+    result = triage(message)
+    assert result.level is level
+    if quote:
+        assert result.reasons[0].quote == quote
+
+
+def test_a_modifier_raises_a_routine_finding_and_says_why():
+    assert triage("this new pill is giving me a rash").level is R
+    raised = triage("I'm pregnant and this new pill is giving me a rash")
+    assert raised.level is U
+    assert raised.reasons[0].quote == "pregnant"
+    assert "pregnancy" in raised.reasons[0].finding
+
+
+def test_persistent_symptoms_are_routine_and_fresh_minor_ones_self_care():
+    assert triage("I've had a cough for four weeks").level is R
+    assert triage("runny nose since yesterday").level is S
+
+
+@pytest.mark.parametrize("message", [
+    "i want to kill myself", "kms", "no reason to live anymore", "I want to end my life",
+])
+def test_crisis_language_puts_the_crisis_line_first(message):
+    result = triage(message)
+    assert result.crisis and result.level is E
+    assert result.message.startswith("988")
+    assert result.reasons[0].finding.startswith("crisis")
+
+
+def test_numbers_come_from_settings():
+    local = Settings(emergency_number="112", crisis_line="116 123")
+    crisis = triage("I want to die", local)
+    assert crisis.message.startswith("116 123") and "112" in crisis.message
+    assert "911" not in crisis.message
+    assert triage("my dad is not breathing", local).message.startswith("Call 112")
+
+
+def test_odd_input_never_raises():
+    assert triage("").level is N
+    assert triage("   \n\n ??? ").level is N
+    long = "I feel fine today. " * 500 + "Now my chest hurts and I am sweating."
+    assert triage(long).level is E
+
+
+def test_context_scopes_mentions():
+    ctx = Context("No chest pain. My son is having a seizure.")
+    assert not ctx.is_current(3, 13)
+    assert ctx.is_current(32, 39)
+
+
+def test_to_dict_has_the_json_keys():
+    data = triage("my baby's lips look blue").to_dict()
+    assert data["level"] == "emergency"
+    assert set(data) >= {"level", "reasons", "message", "crisis"}
+    assert data["reasons"][0]["quote"] == "lips look blue"
+
+
+def test_triage_costs_under_5_ms_at_p95():
+    rows = [row for path in default_sets().values() for row in load_set(path)]
+    triage("warm up")  # rules compile once per process
+    cpu = []
+    for row in rows:
+        start = time.thread_time()
+        triage(row["text"])
+        cpu.append(time.thread_time() - start)
+    cpu.sort()
+    assert cpu[int(len(cpu) * 0.95)] * 1000 < 5.0
