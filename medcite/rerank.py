@@ -1,7 +1,8 @@
 """Feature reranking of fused candidates. Pure functions; the weights are settings.
 
 No cross-encoder ships with its weights on PyPI (see docs/benchmarks.md), so the rerank stage
-adds three cheap, explainable features to the min-max normalised fused score:
+adds three cheap, explainable features to the fused score (scaled to 0-1 by the best
+score fusion could give):
 
 - focus match: the share of the question's focus entities named in the title or section heading
   (a passage *about* magnesium beats one that mentions it in passing);
@@ -9,7 +10,7 @@ adds three cheap, explainable features to the min-max normalised fused score:
   for a treatment question);
 - evidence prior: stronger evidence types first, a small nudge (EvidenceType.rank).
 
-final = norm(fused) + w_focus * focus + w_qtype * qtype + w_evidence * prior
+final = fused / best possible fused + w_focus * focus + w_qtype * qtype + w_evidence * prior
 
 >>> qtype_match("treatment", "What are the treatments for gout?")
 1.0
@@ -52,7 +53,7 @@ class RerankWeights:
 
     focus: float = 0.3
     qtype: float = 0.2
-    evidence: float = 0.05
+    evidence: float = 0.02
 
 
 def _words(text: str) -> set[str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from .dense import DenseIndex, DenseUnavailable, Embedder, stderr_progress
 from .errors import MedciteError
-from .fuse import min_max, ranked, rrf, weighted_sum
+from .fuse import ranked, rrf, weighted_sum
 from .lexical import LexicalIndex
 from .models import EvidenceType, Hit, QueryAnalysis, Source
 from .rerank import RerankWeights, evidence_prior, focus_match, qtype_match, rerank_score
@@ -175,9 +175,9 @@ class Retrieval:
 
         lists = {name: [(pid, s) for pid, s in hits if allowed(pid)]
                  for name, hits in lists.items()}
-        fused = self._fuse(lists)
+        fused, best_possible = self._fuse(lists)
         if self.settings.rerank:
-            fused = self._rerank(fused, analysis, passages, sources)
+            fused = self._rerank(fused, best_possible, analysis, passages, sources)
         ranks = {name: {pid: r for r, (pid, _) in enumerate(hits, 1)}
                  for name, hits in lists.items()}
         out = []
@@ -187,23 +187,30 @@ class Retrieval:
             out.append(Hit(passage=p, source=sources[p.source_id], score=score, retrievers=found))
         return out
 
-    def _fuse(self, lists: dict[str, list[tuple[str, float]]]) -> dict[str, float]:
+    def _fuse(self, lists: dict[str, list[tuple[str, float]]]) -> tuple[dict[str, float], float]:
+        """Fused scores, and the best score fusion could give (top of every list)."""
         names = list(lists)
         weights = [self.settings.lexical_weight if n == "lexical" else self.settings.dense_weight
                    for n in names]
         if self.settings.fusion == "rrf":
-            return rrf([[pid for pid, _ in lists[n]] for n in names], self.settings.rrf_k,
-                       weights)
+            k = self.settings.rrf_k
+            return (rrf([[pid for pid, _ in lists[n]] for n in names], k, weights),
+                    sum(weights) / (k + 1))
         if self.settings.fusion == "weighted":
-            return weighted_sum([dict(lists[n]) for n in names], weights)
+            return weighted_sum([dict(lists[n]) for n in names], weights), sum(weights)
         raise MedciteError(f"unknown fusion {self.settings.fusion!r}; use rrf or weighted")
 
-    def _rerank(self, fused: dict[str, float], analysis: QueryAnalysis,
+    def _rerank(self, fused: dict[str, float], best_possible: float, analysis: QueryAnalysis,
                 passages: dict, sources: dict) -> dict[str, float]:
         weights = RerankWeights(self.settings.rerank_focus, self.settings.rerank_qtype,
                                 self.settings.rerank_evidence)
+        # Scaled by the best possible fused score, not min-max over the candidates: min-max
+        # would stretch a 3-candidate list so that rank 2 sits at 0.5 and the features could
+        # never lift it; with a fixed scale a rank keeps the same value whatever the list size.
+        scale = best_possible if best_possible > 0 else 1.0
         out = {}
-        for pid, norm in min_max(fused).items():
+        for pid, fused_score in fused.items():
+            norm = fused_score / scale
             p = passages[pid]
             source = sources[p.source_id]
             out[pid] = rerank_score(

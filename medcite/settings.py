@@ -114,7 +114,7 @@ class Settings:
     rerank_qtype: float = _doc(
         "Rerank weight of a heading that answers the question type.", default=0.2
     )
-    rerank_evidence: float = _doc("Rerank weight of the evidence-type prior.", default=0.05)
+    rerank_evidence: float = _doc("Rerank weight of the evidence-type prior.", default=0.02)
 
     @classmethod
     def load(cls, home: str | Path | None = None, preset: str | Path | None = None,
