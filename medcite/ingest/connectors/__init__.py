@@ -14,6 +14,7 @@ from .base import Connector, DocumentBuilder, IngestError
 from .html import HtmlConnector
 from .jsonl import JsonlConnector, MappingSidecar
 from .pdf import PdfConnector
+from .medlineplus import MedlinePlusConnector
 from .pmc import PmcConnector
 from .pubmed import PubmedConnector
 from .text import MarkdownConnector, TextConnector
@@ -22,7 +23,7 @@ __all__ = ["CONNECTORS", "Connector", "DocumentBuilder", "IngestError", "find_co
 
 CONNECTORS: list[Connector] = [MarkdownConnector(), TextConnector()]
 # XML formats are recognised by their root element, before any suffix-based connector.
-CONNECTORS[0:0] = [PubmedConnector(), PmcConnector()]
+CONNECTORS[0:0] = [PubmedConnector(), PmcConnector(), MedlinePlusConnector()]
 CONNECTORS += [HtmlConnector(), PdfConnector(), JsonlConnector(), MappingSidecar()]
 
 
