@@ -206,7 +206,8 @@ class LibraryRedFlags:
         items: list[RedFlagItem] = []
         for source in store.list_sources(SourceFilter(evidence_types=_EVIDENCE)):
             text = store.source_text(source.id)
-            if not text or not re.search(r"\b(?:if|when)\b[^\n]{0,20}:", text):
+            # Cheap first look: a red-flag heading always says "if" or "when".
+            if not text or not re.search(r"\b(?:if|when)\b", text, re.I):
                 continue
             items.extend(parse_items(text, store.source_passages(source.id), source.id,
                                      source.title))

@@ -1,0 +1,207 @@
+"""Condition-specific red flags parsed from the library's handouts, and matched in messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import shared_path
+
+from medcite.models import TriageLevel
+from medcite.redflags import (
+    LibraryRedFlags,
+    condition_of,
+    heading_level,
+    parse_items,
+    stems,
+)
+from medcite.triage import Context, triage
+
+# A short handout written for these tests, in the shape of a patient-education sheet.
+HANDOUT = """---
+title: Gout flare (home care)
+evidence_type: patient_education
+---
+A gout flare is sudden joint pain caused by uric acid crystals.
+
+Care at home:
+
+- Rest the joint and raise it.
+- Drink plenty of water.
+
+Call your doctor if:
+
+- The flare lasts longer than three days.
+- You get a flare while taking allopurinol.
+
+Go to the emergency department or call 911 if:
+
+- You have fever and shaking chills with a hot swollen joint.
+- The joint is red and hot and the redness spreads quickly.
+
+Written by the medcite project for tests.
+"""
+
+SECTIONED = """---
+title: Croup
+evidence_type: project_overview
+---
+# Croup
+
+Croup is a viral illness in young children with a barking cough.
+
+## Call 911 right away if
+
+- Your child is struggling to breathe or the skin between the ribs pulls in with each breath.
+- Your child drools and cannot swallow.
+
+## Contact your provider if
+
+- The barking cough lasts more than a week.
+"""
+
+
+def _library(app, tmp_path, files: dict[str, str]):
+    folder = tmp_path / "src"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    # The ingestor alone: search indexes are not needed here and take seconds to build.
+    report = app.ingestor().ingest([str(folder)])
+    assert not report.failed, report.errors
+    return app
+
+
+def test_heading_levels():
+    assert heading_level("Seek care immediately or call 911 if:") is TriageLevel.EMERGENCY
+    assert heading_level("Call your doctor right away if:") is TriageLevel.URGENT
+    assert heading_level("Contact your primary healthcare provider if:") is TriageLevel.ROUTINE
+    assert heading_level("When to get help") is TriageLevel.ROUTINE
+    assert heading_level("Care at home:") is None
+    assert heading_level("Call your doctor to book a visit") is None  # no "if" / "when"
+
+
+def test_condition_and_stems():
+    assert condition_of("Gout flare (home care)") == "Gout flare"
+    assert condition_of("Croup - what parents should know") == "Croup"
+    assert [s for s, _, _ in stems("You have a seizure.")] == ["seizur"]
+
+
+def test_parse_inline_headings_keeps_offsets_and_stops_at_the_closing_paragraph(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    flags = LibraryRedFlags.from_store(app.store)
+    source = app.sources()[0]
+    text = app.store.source_text(source.id)
+    assert [(i.level, i.text) for i in flags.items] == [
+        ("routine", "The flare lasts longer than three days."),
+        ("routine", "You get a flare while taking allopurinol."),
+        ("emergency", "You have fever and shaking chills with a hot swollen joint."),
+        ("emergency", "The joint is red and hot and the redness spreads quickly."),
+    ]
+    passages = {p.id: p for p in app.source_passages(source.id)}
+    for item in flags.items:
+        assert text[item.start:item.end] == item.text
+        assert item.source_id == source.id
+        p = passages[item.passage_id]
+        assert p.start <= item.start < p.end
+        assert item.condition == "Gout flare"
+
+
+def test_parse_section_headings(app, tmp_path):
+    _library(app, tmp_path, {"croup.md": SECTIONED})
+    flags = LibraryRedFlags.from_store(app.store)
+    items = [(i.level, i.text[:25]) for i in flags.flags_for("croup")]
+    assert items == [("emergency", "Your child is struggling "), ("emergency", "Your child drools and can"),
+                     ("routine", "The barking cough lasts m")]
+
+
+def test_unreviewed_web_lists_are_not_red_flags(app, tmp_path):
+    web = HANDOUT.replace("patient_education", "unreviewed_web")
+    _library(app, tmp_path, {"blog.md": web})
+    assert len(LibraryRedFlags.from_store(app.store)) == 0
+
+
+def test_matching_needs_the_condition_or_every_key_word(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    flags = LibraryRedFlags.from_store(app.store)
+    named = flags.match(Context("my gout flare has lasted longer than three days"))
+    assert [f.level for f in named] == [TriageLevel.ROUTINE]
+    assert named[0].source_id and named[0].passage_id
+    # Without "gout" a partial overlap is not enough...
+    assert flags.match(Context("my cold has lasted three days")) == []
+    # ...but every key word of a long item is.
+    full = flags.match(Context("I have fever and shaking chills and a hot swollen joint"))
+    assert full and full[0].level is TriageLevel.EMERGENCY
+
+
+def test_matching_is_negation_aware(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    flags = LibraryRedFlags.from_store(app.store)
+    assert flags.match(Context("gout: no fever, no chills, joint not hot or swollen")) == []
+
+
+def test_library_flags_join_triage_with_their_citation(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    message = "my gout joint is red and hot and the redness spreads quickly up my foot"
+    result = app.triage(message)
+    assert result.level is TriageLevel.EMERGENCY
+    cited = [f for f in result.reasons if f.source_id]
+    assert cited and message[cited[0].start:cited[0].end] == cited[0].quote
+
+
+def test_cache_is_reused_until_the_library_changes(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    cache = tmp_path / "cache" / "redflags.json"
+    first = LibraryRedFlags.from_store(app.store, cache)
+    data = json.loads(cache.read_text())
+    data["items"][0]["text"] = "changed in the cache"
+    cache.write_text(json.dumps(data))
+    again = LibraryRedFlags.from_store(app.store, cache)
+    assert again.items[0].text == "changed in the cache"  # read from the cache, not rebuilt
+    _library(app, tmp_path, {"croup.md": SECTIONED})
+    rebuilt = LibraryRedFlags.from_store(app.store, cache)
+    assert len(rebuilt) == len(first) + 3
+    assert rebuilt.items[0].text != "changed in the cache"
+
+
+def test_damaged_cache_is_rebuilt(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    cache = tmp_path / "redflags.json"
+    cache.write_text("{not json")
+    assert len(LibraryRedFlags.from_store(app.store, cache)) == 4
+
+
+def test_no_library_means_no_library_flags(app):
+    assert app.red_flags() is None
+    assert not (app.settings.home / "library.db").exists()
+    assert app.triage("my son is having a seizure").level is TriageLevel.EMERGENCY
+
+
+def test_parse_items_directly():
+    text = "Intro.\nCall 911 if:\n  • You faint.\n  • Your lips turn blue.\nThe end.\n"
+    items = parse_items(text, [], "s1", "Anything")
+    assert [i.text for i in items] == ["You faint.", "Your lips turn blue."]
+
+
+def test_seed_handout_lists(tmp_path, app):
+    seed = next(shared_path("seeds").glob("000_*.txt"))
+    # Give the shared handout a patient-education type at run time (nothing copied to the repo).
+    _library(app, tmp_path, {"handout.txt": "---\ntitle: Hypomagnesemia\nevidence_type: "
+                             "patient_education\n---\n" + seed.read_text(encoding="utf-8")})
+    flags = LibraryRedFlags.from_store(app.store)
+    levels = [i.level for i in flags.flags_for("Hypomagnesemia")]
+    assert levels.count("emergency") >= 4 and levels.count("routine") >= 2
+    message = ("I have numbness and tingling in my arms and legs and painful muscle spasms, "
+               "I have low magnesium")
+    assert triage(message).level is not TriageLevel.EMERGENCY  # general rules alone
+    result = app.triage(message)
+    assert result.level is TriageLevel.EMERGENCY
+    assert result.reasons[0].source_id and result.reasons[0].passage_id
+
+
+@pytest.mark.parametrize("message", ["what is hypomagnesemia?", "I had hypomagnesemia years ago"])
+def test_seed_handout_does_not_fire_on_questions_or_the_past(tmp_path, app, message):
+    seed = next(shared_path("seeds").glob("000_*.txt"))
+    _library(app, tmp_path, {"handout.txt": "---\ntitle: Hypomagnesemia\nevidence_type: "
+                             "patient_education\n---\n" + seed.read_text(encoding="utf-8")})
+    assert app.triage(message).level is TriageLevel.NONE
