@@ -188,3 +188,46 @@ def test_cli_ingest_pubmed_file(tmp_path):
     assert result.output.startswith("1 added")
     shown = runner.invoke(main, ["--library", str(tmp_path / "lib"), "show", "pubmed:29768149"])
     assert "Randomised trial" in shown.output and "2018" in shown.output
+
+
+_MEASURE = """
+import resource, sys
+from pathlib import Path
+from medcite.ingest.connectors.pubmed import PubmedConnector
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+count = sum(1 for _ in PubmedConnector().read(Path(sys.argv[1])))
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(count, grown // 1024)
+"""
+
+
+@pytest.mark.parametrize("megabytes", [10, pytest.param(100, marks=pytest.mark.slow)])
+def test_large_file_is_streamed_in_flat_memory(tmp_path, megabytes):
+    """A whole-tree parse grows memory ~4x the file (116 MB for 30 MB here); streaming ~0."""
+    import subprocess
+    import sys
+
+    record = etree.tostring(etree.parse(
+        str(shared_path("data", "formats", "pubmed", "pubmed-29768149.xml"))).getroot()[0])
+    big = tmp_path / "big.xml"
+    written = 0
+    with open(big, "wb") as fh:
+        fh.write(b"<PubmedArticleSet>\n")
+        while written < megabytes * 2**20:
+            fh.write(record.replace(b">29768149</PMID>", b">%d</PMID>" % (10**7 + written), 1))
+            written += len(record)
+        fh.write(b"</PubmedArticleSet>\n")
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(big)], cwd=repo, check=True,
+                         capture_output=True, text=True).stdout.split()
+    count, grown_mb = int(out[0]), int(out[1])
+    assert count == written // len(record)
+    assert grown_mb < 20, f"memory grew {grown_mb} MB while streaming {megabytes} MB"
+
+
+def test_truncated_gzip_is_a_clear_error(tmp_path):
+    whole = shared_path("data", "formats", "pubmed", "test_current_medline.xml.gz").read_bytes()
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(IngestError, match="truncated or corrupt"):
+        list(PubmedConnector().read(cut))
