@@ -1,0 +1,85 @@
+"""The triage test set and its evaluation: the acceptance thresholds of issue 5, measured."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from medcite.errors import MedciteError
+from medcite.triage_eval import LEVELS, default_sets, evaluate, load_set, scores
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate()
+
+
+def test_the_set_has_the_promised_shape():
+    rows = [row for path in default_sets().values() for row in load_set(path)]
+    levels = Counter(row["level"] for row in rows)
+    assert len(rows) >= 200
+    assert levels["emergency"] >= 60
+    assert set(levels) == set(LEVELS)
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert len({row["text"].lower() for row in rows}) == len(rows)
+    assert all(row["note"] for row in rows)
+    assert len(load_set(default_sets()["heldout"])) >= 80
+
+
+def test_acceptance_thresholds_on_the_whole_set(result):
+    total = result["all"]
+    assert total["emergency_recall"] >= 0.97
+    assert total["accuracy"] >= 0.85
+    assert total["over_triage_self_care"] <= 0.10
+
+
+def test_held_back_part_scored_on_its_own(result):
+    # Never used to tune the rules: its numbers are the honest estimate (docs/triage.md).
+    held = result["heldout"]
+    assert held["messages"] >= 80
+    assert held["accuracy"] >= 0.85
+    assert held["emergency_recall"] >= 0.95
+    assert held["over_triage_self_care"] <= 0.10
+
+
+def test_result_carries_matrix_errors_and_timing(result):
+    total = result["all"]
+    assert sum(sum(row.values()) for row in total["confusion"].values()) == total["messages"]
+    assert set(total["per_level"]) == set(LEVELS)
+    assert len(result["errors"]) == total["messages"] - round(total["accuracy"]
+                                                             * total["messages"])
+    assert result["cpu_ms"]["p95"] < 5.0
+    json.dumps(result)  # the CLI prints it as JSON
+
+
+def test_scores_by_hand():
+    gold = ["emergency", "emergency", "self_care", "self_care", "none"]
+    pred = ["emergency", "urgent", "emergency", "self_care", "none"]
+    s = scores(gold, pred)
+    assert s["accuracy"] == 0.6
+    assert s["emergency_recall"] == 0.5
+    assert s["per_level"]["emergency"]["precision"] == 0.5
+    assert s["over_triage_self_care"] == 0.5
+    assert s["missed_emergencies"] == 1
+
+
+def test_custom_set_and_bad_sets(tmp_path):
+    good = tmp_path / "mine.jsonl"
+    good.write_text('{"text": "my dad is not breathing", "level": "emergency"}\n\n'
+                    '{"text": "what is gout?", "level": "none"}\n')
+    out = evaluate(good)
+    assert out["set"]["accuracy"] == 1.0 and out["all"]["messages"] == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "level": "critical"}\n')
+    with pytest.raises(MedciteError, match=r"bad.jsonl:1: level 'critical'"):
+        load_set(bad)
+    bad.write_text("not json\n")
+    with pytest.raises(MedciteError, match=r"bad.jsonl:1: expected a JSON object"):
+        load_set(bad)
+    with pytest.raises(MedciteError, match="does not exist"):
+        load_set(tmp_path / "absent.jsonl")
+    (tmp_path / "empty.jsonl").write_text("\n")
+    with pytest.raises(MedciteError, match="no messages"):
+        load_set(tmp_path / "empty.jsonl")
