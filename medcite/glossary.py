@@ -1,0 +1,173 @@
+"""Lay glosses and plain register for patient answers, from our own glossary.
+
+Two operations, both safe by construction for the grounding contract:
+
+* `add_glosses` only *inserts* "(gloss)" after the first use of a medical term;
+* `simplify` only *swaps* formal words for everyday ones from a fixed list.
+
+Neither touches numbers, units, negations ("not", "no", "never", "without") or hedges ("may",
+"might", "can"): the glossary file is checked when it loads, and an entry whose gloss or
+replacement holds a digit, a negation or a hedge is refused. Composers should call
+`simplify` first, then `add_glosses`.
+
+>>> seen: set[str] = set()
+>>> add_glosses("Hypomagnesemia may cause fasciculations.", seen)
+'Hypomagnesemia (low magnesium in the blood) may cause fasciculations (small muscle twitches).'
+>>> add_glosses("Hypomagnesemia is common.", seen)
+'Hypomagnesemia is common.'
+>>> simplify("Physicians administer 2 g of magnesium; do not utilize it without advice.")
+'Doctors give 2 g of magnesium; do not use it without advice.'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import MedciteError
+
+GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
+
+NEGATIONS = frozenset((
+    "no", "not", "never", "none", "nor", "neither", "without", "cannot", "can't", "won't",
+    "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "shouldn't",
+    "couldn't", "wouldn't", "nothing", "nobody",
+))
+# Hedges and quantifiers: words that set how sure or how general a statement is.
+HEDGES = frozenset((
+    "may", "might", "can", "could", "should", "must", "would", "will", "possibly", "probably",
+    "perhaps", "likely", "unlikely", "usually", "sometimes", "often", "rarely", "always",
+    "frequently", "seldom", "some", "most", "all", "few",
+))
+PROTECTED = NEGATIONS | HEDGES
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Terms -> lay gloss, and formal words -> everyday words (all keys lower case)."""
+
+    terms: dict[str, str]
+    register: dict[str, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_term_re", _alternation(self.terms))
+        object.__setattr__(self, "_register_re", _alternation(self.register))
+
+
+def _alternation(keys: dict[str, str]) -> re.Pattern[str]:
+    # Longest first, so "renal failure" wins over "renal" at the same position.
+    body = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) or r"(?!)"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
+
+def _check(kind: str, key: str, value: object, check_key: bool) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise MedciteError(f"glossary {kind} {key!r}: the gloss must be non-empty text")
+    texts = (value, key) if check_key else (value,)
+    for text in texts:
+        bad = PROTECTED & set(_WORD.findall(text.lower()))
+        if _DIGIT.search(text) or bad:
+            raise MedciteError(
+                f"glossary {kind} {key!r}: {text!r} holds a number, negation or hedge "
+                f"({', '.join(sorted(bad)) or 'digit'}); glosses must never add or change one"
+            )
+    return value.strip()
+
+
+def load(path: str | Path = GLOSSARY_PATH) -> Glossary:
+    """Read and check a glossary file (`terms:` and `register:` mappings).
+
+    >>> len(load().terms) > 300
+    True
+    """
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        detail = " ".join(str(exc).split())  # YAML errors span lines; the CLI shows one
+        raise MedciteError(f"cannot read glossary {path}: {detail}") from None
+    if not isinstance(data, dict):
+        raise MedciteError(f"glossary {path}: expected `terms:` and `register:` mappings")
+    terms = {str(k).lower(): _check("term", str(k), v, False)
+             for k, v in (data.get("terms") or {}).items()}
+    register = {str(k).lower(): _check("register word", str(k), v, True)
+                for k, v in (data.get("register") or {}).items()}
+    return Glossary(terms=terms, register=register)
+
+
+@lru_cache(maxsize=1)
+def default() -> Glossary:
+    """The glossary shipped with medcite, loaded once."""
+    return load()
+
+
+def gloss(term: str, glossary: Glossary | None = None) -> str | None:
+    """The lay gloss of a term (case-insensitive), or None.
+
+    >>> gloss("Renal"), gloss("myocardial infarction"), gloss("banana")
+    ('kidney', 'heart attack', None)
+    """
+    return (glossary or default()).terms.get(term.strip().lower())
+
+
+def find_terms(sentence: str, glossary: Glossary | None = None) -> list[tuple[int, int, str]]:
+    """Spans of glossary terms in a sentence: (start, end, term in lower case).
+
+    >>> find_terms("Renal failure and edema.")
+    [(0, 13, 'renal failure'), (18, 23, 'edema')]
+    """
+    g = glossary or default()
+    return [(m.start(), m.end(), m.group(0).lower()) for m in g._term_re.finditer(sentence)]
+
+
+def add_glosses(sentence: str, seen: set[str], glossary: Glossary | None = None) -> str:
+    """Expand the first use of each term as "term (gloss)"; `seen` carries across sentences.
+
+    Terms already explained in the sentence (inside or right before parentheses, or whose
+    gloss is already written there) are left alone. Only insertions happen: every character
+    of `sentence` is kept, in order.
+    """
+    g = glossary or default()
+    out: list[str] = []
+    cursor = 0
+    lowered = sentence.lower()
+    for start, end, term in find_terms(sentence, g):
+        meaning = g.terms[term]
+        if term in seen or meaning.lower() in seen:
+            continue
+        if _inside_parentheses(sentence, start) or sentence[end:].lstrip().startswith("("):
+            continue
+        if meaning.lower() in lowered:
+            seen.update((term, meaning.lower()))
+            continue
+        out.append(sentence[cursor:end])
+        out.append(f" ({meaning})")
+        cursor = end
+        seen.update((term, meaning.lower()))
+    out.append(sentence[cursor:])
+    return "".join(out)
+
+
+def _inside_parentheses(sentence: str, index: int) -> bool:
+    before = sentence[:index]
+    return before.count("(") > before.count(")")
+
+
+def simplify(sentence: str, glossary: Glossary | None = None) -> str:
+    """Swap formal words for everyday ones ("utilize" -> "use"), keeping a leading capital.
+
+    >>> simplify("Prior to surgery, consult with your physician.")
+    'Before surgery, talk to your doctor.'
+    """
+    g = glossary or default()
+
+    def swap(m: re.Match[str]) -> str:
+        plain = g.register[m.group(0).lower()]
+        return plain[:1].upper() + plain[1:] if m.group(0)[:1].isupper() else plain
+
+    return g._register_re.sub(swap, sentence)
