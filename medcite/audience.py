@@ -4,8 +4,8 @@ What changes, and what never does:
 
 - patient / caregiver: a long sentence is cut at a clause boundary ("; ", ", but ", ", and ",
   ", which ") into shorter sentences, each cut piece still an exact quoted span of the source;
-  medical terms get a lay gloss from our glossary (`medcite.glossary.add_glosses`) when that
-  module is installed. Numbers, negations and qualifiers are never touched;
+  formal words are swapped for everyday ones and medical terms get a lay gloss on first use,
+  both from our glossary (`medcite.glossary.simplify` and `add_glosses`). Numbers, negations and qualifiers are never touched;
 - clinician: the quoted sentences as written (technical terms, units and study designs kept).
 
 Sentence *selection* does not depend on the audience, so the facts, numbers and citations of the
@@ -43,12 +43,17 @@ def split_points(text: str) -> list[int]:
     return [m.end() for m in _BOUNDARY.finditer(text)]
 
 
-def render_claim(claim: DraftClaim, audience: str) -> list[DraftClaim]:
-    """The claim as one or more claims for `audience` (see the module docstring)."""
+def render_claim(claim: DraftClaim, audience: str,
+                 seen: set[str] | None = None) -> list[DraftClaim]:
+    """The claim as one or more claims for `audience` (see the module docstring).
+
+    `seen` collects the terms already glossed in this answer (each is glossed once).
+    """
     if audience not in LAY_AUDIENCES:
         return [claim]
     pieces = _split(claim) if len(claim.spans) == 1 else [claim]
-    return [DraftClaim(_gloss(p.text), p.spans) for p in pieces]
+    seen = set() if seen is None else seen
+    return [DraftClaim(lay_words(p.text, seen), p.spans) for p in pieces]
 
 
 def _split(claim: DraftClaim) -> list[DraftClaim]:
@@ -87,16 +92,14 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
-def _gloss(text: str) -> str:
+def lay_words(text: str, seen: set[str]) -> str:
+    """Everyday words for formal ones, then a lay gloss after a medical term's first use
+    (`medcite.glossary`: never touches numbers, units, negations or hedges)."""
     try:
-        from . import glossary  # written in parallel; optional until it lands
-    except ImportError:
+        from .glossary import add_glosses, simplify
+    except ImportError:  # the glossary is optional
         return text
-    add = getattr(glossary, "add_glosses", None)
-    if add is None:
-        return text
-    result = add(text)
-    return result if isinstance(result, str) else getattr(result, "text", text)
+    return add_glosses(simplify(text), seen)
 
 
 def reading_grade(texts: list[str]) -> float | None:

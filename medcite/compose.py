@@ -68,10 +68,11 @@ def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draf
                     writer=draft.writer, notices=list(draft.notices), dropped=list(draft.dropped))
     numbers: dict[str, int] = {}  # source id -> reference number
     refs: dict[int, Reference] = {}
+    glossed: set[str] = set()
     for dsec in draft.sections:
         section = AnswerSection(dsec.id, dsec.title)
         for dclaim in dsec.items:
-            for shown in render_claim(dclaim, audience):
+            for shown in render_claim(dclaim, audience, glossed):
                 claim = Claim(shown.text)
                 for span in shown.spans:
                     src = span.hit.source

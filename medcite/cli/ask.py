@@ -98,7 +98,38 @@ def chat(ctx, audience, writer, base_url, model, k) -> None:
 
 
 def _register_bench() -> None:
-    from .evaluate import bench
+    from .evaluate import bench, evaluate
+
+    @evaluate.command("answers")
+    @click.option("--library", type=click.Path(file_okay=False),
+                  help="MedQuAD library (default: the one `medcite eval liveqa` builds).")
+    @click.option("--limit", type=int, help="Only the first N questions.")
+    @click.option("-k", "k", type=int, default=10, show_default=True)
+    @click.option("--out", type=click.Path(dir_okay=False), help="Write per-question rows here.")
+    def eval_answers_command(library, limit, k, out) -> None:
+        """LiveQA dev questions on MedQuAD: contract, numbers, top-cited grade, FK, latency.
+
+        \b
+        Example:
+            medcite eval liveqa          # builds the MedQuAD library once
+            medcite eval answers --out answers.json
+        """
+        from ..answer_eval import evaluate_answers
+        from ..evaluate.runner import default_library
+        from ..service import Medcite
+
+        home = Path(library) if library else default_library("medquad")
+        if not (home / "library.db").exists():
+            raise MedciteError(f"{home}: no library (run `medcite eval liveqa` first)")
+        app = Medcite.open(home)
+        try:
+            result = evaluate_answers(app, limit=limit, k=k,
+                                      log=lambda m: click.echo(m, err=True))
+        finally:
+            app.close()
+        if out:
+            Path(out).write_text(json.dumps(result, indent=2), encoding="utf-8")
+        click.echo(json.dumps(result["summary"], indent=2))
 
     @bench.command("ask")
     @click.option("--library", type=click.Path(file_okay=False),

@@ -72,6 +72,7 @@ _LEAD = re.compile(
     r"on the other hand|therefore|thus|in fact|overall|importantly|notably|for example|"
     r"for instance|in summary|in conclusion)\s*,\s*)", re.IGNORECASE)
 _NUMBER_QTYPES = {"dose", "threshold"}
+_BULLET = re.compile(r"[-*\u2022]\s+|\d+[.)]\s+")
 
 
 def mmr_score(relevance: float, max_similarity: float, lam: float = 0.7) -> float:
@@ -97,6 +98,7 @@ class Candidate:
     position: int  # sentence index inside the passage
     relevance: float = 0.0
     numbers: list[str] = field(default_factory=list)
+    lead: tuple[int, int] | None = None  # source offsets of a list lead-in ("Call 911 if:")
 
     @property
     def etype(self) -> EvidenceType:
@@ -107,7 +109,11 @@ class Candidate:
 
     def claim(self) -> DraftClaim:
         text = self.text[0].upper() + self.text[1:] if self.text[0].islower() else self.text
-        return DraftClaim(text, [self.span()])
+        if self.lead is None:
+            return DraftClaim(text, [self.span()])
+        # A list item read with its lead-in: "Seek care immediately if: You have a seizure."
+        lead = Span(self.hit, *self.lead)
+        return DraftClaim(f"{lead.text} {text}", [lead, self.span()])
 
 
 def query_weights(question: str, analysis: QueryAnalysis) -> dict[str, float]:
@@ -132,14 +138,20 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
         p = hit.passage
         passage_overlap = sum(w for t, w in weights.items() if t in terms(p.text)) / total
         rank_weight = 1.0 / (1.0 + 0.15 * (rank - 1))
+        lead: tuple[int, int] | None = None
         for position, (a, b) in enumerate(sentence_spans(p.text)):
+            is_item = bool(_BULLET.match(p.text, a))
             a, text = _trim(p.text, a, b)
+            if not is_item:
+                lead = (p.start + a, p.start + b) if text.endswith(":") else None
             n_words = word_count(text)
-            if n_words < 5 or n_words > 70 or text.endswith((":", "?")) or not text[0].isalnum():
+            if n_words < 4 or n_words > 70 or text.endswith((":", "?")) or not text[0].isalnum():
                 continue
+            item_lead = lead if is_item and lead and lead[1] - lead[0] <= 200 else None
+            help_text = text if item_lead is None else p.text[item_lead[0] - p.start:b]
             sent_terms = terms(text)
             overlap = sum(w for t, w in weights.items() if t in sent_terms) / total
-            if overlap == 0 and not _HELP.search(text):  # "seek care" lines stay for that section
+            if overlap == 0 and not _HELP.search(help_text):  # "seek care" lines stay for help
                 continue
             cue = len(cues & sent_terms) / 3 if cues else 0.0
             nums = numbers(text)
@@ -149,7 +161,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
             if n_words > 35:  # long sentences read badly in an answer
                 score *= 0.85
             out.append(Candidate(hit, rank, p.start + a, p.start + b, text, sent_terms,
-                                 position, score, nums))
+                                 position, score, nums, item_lead))
     return out
 
 
@@ -204,6 +216,16 @@ def select(pool: list[Candidate], k: int, lam: float = 0.7, floor: float = 0.0,
     return picked
 
 
+_URGENT = re.compile(r"\b(?:911|emergency|immediately|right away|urgent)", re.IGNORECASE)
+
+
+def _urgency(c: Candidate) -> float:
+    """+0.2 for emergency wording (in the sentence or its list lead-in): it goes first."""
+    p = c.hit.passage
+    lead = p.text[c.lead[0] - p.start:c.lead[1] - p.start] if c.lead else ""
+    return 0.2 if _URGENT.search(c.text) or _URGENT.search(lead) else 0.0
+
+
 def evidence_bonus(c: Candidate) -> float:
     """Up to +0.15 for the strongest evidence types (guidelines first), 0 for web articles."""
     n = len(EvidenceType)
@@ -249,8 +271,10 @@ class ExtractiveWriter:
         sections.extend(research_sections)
         used += research_used
 
-        help_pool = [c for c in pool if _HELP.search(c.text)]
-        help_items = select(help_pool, lim["help_items"], lam=0.9, chosen=used)
+        help_pool = [c for c in pool if _HELP.search(c.text) or (
+            c.lead and _HELP.search(c.hit.passage.text[c.lead[0] - c.hit.passage.start:
+                                                       c.lead[1] - c.hit.passage.start]))]
+        help_items = select(help_pool, lim["help_items"], lam=0.9, chosen=used, bonus=_urgency)
         sections.append(DraftSection("when_to_get_help", "When to get help",
                                      [c.claim() for c in _readable_order(help_items)]))
         return Draft(sections=[s for s in sections if s.items], writer=self.name)

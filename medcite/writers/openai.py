@@ -128,8 +128,9 @@ def split_reply(reply: str) -> list[str]:
     ['Too much causes diarrhea [1].', 'Low levels cause cramps. [2]']
     """
     out: list[str] = []
+    reply = re.sub(r"(?m)^\s*(?:[-*\u2022]|\d+[.)])\s+", "", reply)  # list markers
     for a, b in sentence_spans(reply):
-        piece = re.sub(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", "", reply[a:b]).strip()
+        piece = reply[a:b].strip()
         if out and _CITE.fullmatch(piece.rstrip(". ")):
             out[-1] += " " + piece
         elif piece:

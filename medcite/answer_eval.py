@@ -1,0 +1,145 @@
+"""Answer-level checks over the LiveQA development questions on the MedQuAD library.
+
+For every question (subject + message, what the person typed) the answer is made twice, for a
+patient and for a clinician, and checked against issue 4's acceptance criteria:
+
+- contract: the JSON validates against medcite/data/answer.schema.json;
+- numbers: every number of every sentence occurs in a passage the sentence cites (read back
+  from the store, not from the answer);
+- top-cited passage of the bottom line (the passage quoted most often there, first one on a
+  tie): the expert grade of its MedQuAD record (1-4; two judgments merged with min, as the
+  LiveQA metrics do); success = grade >= 3, over the questions whose answer has a bottom line;
+- reading grade: median Flesch-Kincaid of patient and clinician wording, and whether the two
+  renderings state the same numbers and negations;
+- latency of each warm `ask`.
+
+>>> summary = evaluate_answers(Medcite.open("~/.cache/medcite/eval/medquad"))  # doctest: +SKIP
+>>> summary["top_cited_grade3_rate"] >= 0.5                                     # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import MedciteError
+from .grounding import negations, numbers
+from .metrics import percentile
+from .models import Answer
+
+
+def evaluate_answers(app: Any, questions: Path | None = None, qrels: Path | None = None,
+                     limit: int | None = None, k: int = 10,
+                     log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run the checks of the module docstring; returns a summary and one row per question."""
+    from .evaluate import datasets
+
+    try:
+        import jsonschema
+    except ImportError:
+        raise MedciteError("answer evaluation needs jsonschema (pip install 'medcite[test]')") \
+            from None
+    schema = json.loads((resources.files("medcite") / "data" / "answer.schema.json").read_text())
+    questions = questions or datasets.default_path("medquad", "liveqa_dev_questions.jsonl")
+    qrels = qrels or datasets.default_path("medquad", "liveqa_dev_qrels.jsonl")
+    todo = datasets.load_liveqa_questions(questions)[:limit]
+    judged = datasets.load_liveqa_qrels(qrels)
+    rows, timings = [], []
+    for i, query in enumerate(todo, start=1):
+        row: dict[str, Any] = {"qid": query.qid}
+        for audience in ("patient", "clinician"):
+            started = time.perf_counter()
+            answer = app.ask(query.text, audience=audience, k=k)
+            timings.append(time.perf_counter() - started)
+            data = answer.to_dict()
+            errors = sorted(e.message[:120] for e in
+                            jsonschema.Draft202012Validator(schema).iter_errors(data))
+            have, missing = _numbers_in_cited_passages(app, answer)
+            row[audience] = {
+                "abstained": answer.abstained, "schema_errors": errors,
+                "numbers": have + missing, "numbers_missing": missing,
+                "reading_grade": answer.reading_grade,
+                "numbers_said": sorted(Counter(n for c in answer.claims()
+                                               for n in numbers(c.text)).elements()),
+                "negations_said": sorted(Counter(w for c in answer.claims()
+                                                 for w in negations(c.text)).elements()),
+            }
+            if audience == "patient":
+                row["top_cited"], row["grade"] = _top_cited_grade(app, answer,
+                                                                  judged.get(query.qid, {}))
+        rows.append(row)
+        if i % 10 == 0:
+            log(f"  {i}/{len(todo)} questions")
+    return {"summary": _summarise(rows, timings), "rows": rows}
+
+
+def _numbers_in_cited_passages(app: Any, answer: Answer) -> tuple[int, int]:
+    refs = {r.n: r for r in answer.references}
+    have = missing = 0
+    for claim in answer.claims():
+        ids = [q.passage_id for n in claim.citations if n in refs for q in refs[n].passages]
+        pool = set(numbers(" ".join(p.text for p in app.store.passages(ids))))
+        for x in numbers(claim.text):
+            if x in pool:
+                have += 1
+            else:
+                missing += 1
+    return have, missing
+
+
+def _top_cited_grade(app: Any, answer: Answer,
+                     grades: dict[str, int]) -> tuple[str | None, int | None]:
+    bottom = answer.section("bottom_line")
+    if bottom is None:
+        return None, None
+    counts = Counter(q.passage_id for c in bottom.items for q in c.quotes)
+    first = {}
+    for c in bottom.items:
+        for q in c.quotes:
+            first.setdefault(q.passage_id, len(first))
+    top = max(counts, key=lambda pid: (counts[pid], -first[pid]))
+    passage = app.store.passages([top])[0]
+    record = passage.source_id.split(":", 1)[-1]
+    return record, grades.get(record)
+
+
+def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, Any]:
+    with_bottom = [r for r in rows if r.get("top_cited")]
+    graded = [r for r in with_bottom if r["grade"] is not None]
+    good = [r for r in with_bottom if (r["grade"] or 0) >= 3]
+    both = [r for r in rows if not r["patient"]["abstained"] and not r["clinician"]["abstained"]]
+    pat = [r["patient"]["reading_grade"] for r in both if r["patient"]["reading_grade"]]
+    cli = [r["clinician"]["reading_grade"] for r in both if r["clinician"]["reading_grade"]]
+    total_numbers = sum(r[a]["numbers"] for r in rows for a in ("patient", "clinician"))
+    missing = sum(r[a]["numbers_missing"] for r in rows for a in ("patient", "clinician"))
+    ms = [t * 1000 for t in timings]
+    return {
+        "questions": len(rows),
+        "schema_valid_answers": sum(not r[a]["schema_errors"] for r in rows
+                                    for a in ("patient", "clinician")),
+        "answers": 2 * len(rows),
+        "abstained_patient": sum(r["patient"]["abstained"] for r in rows),
+        "numbers": total_numbers,
+        "numbers_in_cited_passage_rate": (1.0 if total_numbers == 0 else
+                                          round((total_numbers - missing) / total_numbers, 4)),
+        "with_bottom_line": len(with_bottom),
+        "top_cited_judged": len(graded),
+        "top_cited_grade3": len(good),
+        "top_cited_grade3_rate": round(len(good) / len(with_bottom), 4) if with_bottom else 0.0,
+        "median_fk_patient": round(statistics.median(pat), 2) if pat else None,
+        "median_fk_clinician": round(statistics.median(cli), 2) if cli else None,
+        "same_numbers_and_negations": sum(
+            r["patient"]["numbers_said"] == r["clinician"]["numbers_said"]
+            and r["patient"]["negations_said"] == r["clinician"]["negations_said"]
+            for r in both),
+        "compared_pairs": len(both),
+        "ask_p50_ms": round(percentile(ms, 50), 1) if ms else None,
+        "ask_p95_ms": round(percentile(ms, 95), 1) if ms else None,
+    }
