@@ -47,6 +47,7 @@ class FakeEutils(ThreadingHTTPServer):
         self.fail_status = 0  # answer everything with this status
         self.stall_next = 0.0  # sleep this long before the next answer (client timeout test)
         self.valid_key = ""  # when set, other api_key values get NCBI's 400 reply
+        self.efetch_error = ""  # when set, efetch answers 200 with an <eFetchResult><ERROR>
 
     @property
     def url(self) -> str:
@@ -106,6 +107,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(429, b'{"error":"API rate limit exceeded","count":"4"}',
                                "application/json", {"Retry-After": "1"})
         assert params.get("rettype") == "abstract" and params.get("retmode") == "xml"
+        if self.server.efetch_error:
+            body = f"<eFetchResult><ERROR>{self.server.efetch_error}</ERROR></eFetchResult>"
+            return self._reply(200, body.encode())
         ids = [i for i in params.get("id", "").split(",") if i]
         body = _SET_HEAD + b"".join(self.server.records[i] for i in ids if i in self.server.records)
         self._reply(200, body + b"</PubmedArticleSet>\n")
@@ -264,6 +268,7 @@ def test_cli_failed_query_does_not_stop_the_batch(server, tmp_path):
     assert result.exit_code == 1
     failed = [line for line in result.output.splitlines() if line.startswith("FAILED")]
     assert len(failed) == 2 and "HTTP 400" in failed[0] and "API key invalid" in failed[0]
+    assert '"api-key":"***"' in failed[0]  # NCBI echoes the key; the message masks it
     assert result.output.startswith("1 added")
 
 
@@ -276,3 +281,18 @@ def test_query_without_matches_is_reported(server, tmp_path):
         "PubMed has no records for 'zzqx nothing matches'",
         'a pubmed: input needs a query, e.g. pubmed:"magnesium cramps"',
     ]
+
+
+def test_efetch_error_reply_is_reported(server):
+    server.efetch_error = "Unable to obtain query #1"
+    with EutilsClient(server.url) as client, \
+            pytest.raises(MedciteError, match="did not return PubMed XML: Unable to obtain query"):
+        list(client.documents("pulmonary fibrosis", 2))
+
+
+def test_limit_holds_across_queries_of_one_ingest(server, tmp_path):
+    app = Medcite.open(tmp_path / "lib", pubmed_base_url=server.url, pubmed_max=2)
+    report = app.ingestor().ingest(["pubmed:pulmonary fibrosis", "pubmed:emphysema"])
+    app.close()
+    assert report.errors == [] and report.added == 4
+    assert len(server.requests) == 4 and min(_gaps(server)) >= 0.30

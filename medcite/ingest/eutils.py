@@ -30,8 +30,9 @@ import httpx
 from ..errors import MedciteError
 from ..models import ParsedDocument
 from .connectors.base import IngestError
+from .connectors.pubmed import ROOTS as PUBMED_ROOTS
 from .connectors.pubmed import iter_pubmed
-from .connectors.xmlsafe import parse_document, text_of
+from .connectors.xmlsafe import parse_document, root_tag, text_of
 
 if TYPE_CHECKING:  # imported for types only: service imports this module
     from ..service import Medcite
@@ -82,6 +83,18 @@ class RateLimiter:
                 self.tokens -= 1.0
 
 
+_LIMITERS: dict[str, RateLimiter] = {}
+_LIMITERS_LOCK = threading.Lock()
+
+
+def shared_limiter(api_key: str) -> RateLimiter:
+    """The process-wide limiter for an API key ("" = no key: 3/s; a key: 10/s)."""
+    with _LIMITERS_LOCK:
+        if api_key not in _LIMITERS:
+            _LIMITERS[api_key] = RateLimiter(RATE_WITH_KEY if api_key else RATE_NO_KEY)
+        return _LIMITERS[api_key]
+
+
 @dataclass
 class SearchResult:
     """What esearch said: the total match count and the first `retmax` PMIDs."""
@@ -100,11 +113,14 @@ class EutilsClient:
                  api_key: str = "", tool: str = "medcite", email: str = "",
                  timeout: float = 30.0, max_retries: int = 4, backoff: float = 1.0,
                  transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep,
+                 limiter: RateLimiter | None = None):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.api_key, self.tool, self.email = api_key, tool, email
         self.max_retries, self.backoff, self.sleep = max_retries, backoff, sleep
-        self.limiter = RateLimiter(RATE_WITH_KEY if api_key else RATE_NO_KEY, sleep=sleep)
+        # NCBI counts requests per key (or per address without one), not per client object, so
+        # clients share one limiter per key unless a test passes its own.
+        self.limiter = limiter or shared_limiter(api_key)
         self.http = httpx.Client(timeout=timeout, transport=transport,
                                  headers={"User-Agent": f"{tool} (E-utilities client)"})
 
@@ -153,7 +169,10 @@ class EutilsClient:
         origin = f"pubmed:{term}"
         for start in range(0, len(found.ids), EFETCH_BATCH):
             batch = found.ids[start:start + EFETCH_BATCH]
-            yield from iter_pubmed(BytesIO(self.efetch(batch)), origin)
+            body = self.efetch(batch)
+            if root_tag(body[:4096]) not in PUBMED_ROOTS:
+                raise MedciteError(f"PubMed efetch did not return PubMed XML: {_error_text(body)}")
+            yield from iter_pubmed(BytesIO(body), origin)
 
     # -- transport with rate limit and retries ------------------------------------------
 
@@ -177,7 +196,7 @@ class EutilsClient:
             else:
                 if response.status_code == 200:
                     return response.content
-                problem = f"HTTP {response.status_code}{_reason(response)}"
+                problem = f"HTTP {response.status_code}{_reason(response, self.api_key)}"
                 if response.status_code not in _RETRY_STATUS:
                     break
                 wait = max(wait, _retry_after(response.headers.get("Retry-After")))
@@ -188,9 +207,26 @@ class EutilsClient:
                            f"(after {tries} attempt{'s' if tries > 1 else ''}; {self.base_url})")
 
 
-def _reason(response: httpx.Response) -> str:
-    text = response.text.strip().replace("\n", " ")[:120]
+def _reason(response: httpx.Response, secret: str = "") -> str:
+    """The start of an error reply, for the message; NCBI echoes the API key, so it is masked."""
+    text = response.text.strip().replace("\n", " ")
+    if secret:
+        text = text.replace(secret, "***")
+    text = text[:120]
     return f": {text}" if text else ""
+
+
+def _error_text(body: bytes) -> str:
+    """The <ERROR> text of an E-utilities error reply, or the start of the body."""
+    try:
+        root = parse_document(BytesIO(body), "E-utilities reply")
+    except IngestError:
+        root = None
+    if root is not None:
+        error = root.find(".//ERROR")
+        if error is not None and text_of(error):
+            return text_of(error)
+    return body[:120].decode("utf-8", "replace").replace("\n", " ") or "an empty reply"
 
 
 def _retry_after(value: str | None) -> float:
