@@ -245,6 +245,26 @@ def _fire(ctx: Context, found: dict[str, list[Mention]]) -> list[Finding]:
     return out
 
 
+# A red flag that has passed still needs a check, one step less soon ("chest pain last week
+# that went away" -> see your provider); a minor one that settled is self-care.
+_SETTLED = {TriageLevel.EMERGENCY: TriageLevel.URGENT, TriageLevel.URGENT: TriageLevel.ROUTINE}
+
+
+def _settled(ctx: Context, settled: list[Mention],
+             found: dict[str, list[Mention]]) -> list[Finding]:
+    if not settled:
+        return []
+    gone: dict[str, list[Mention]] = {}
+    for m in settled:
+        gone.setdefault(m.concept, []).append(m)
+    out = []
+    for f in _fire(ctx, {**found, **gone}):
+        if any(m.start <= f.start < m.end or f.start <= m.start < f.end for m in settled):
+            level = _SETTLED.get(f.level, TriageLevel.SELF_CARE)
+            out.append(Finding(f"{f.finding} (has settled)", level, f.quote, f.start, f.end))
+    return out
+
+
 def _raise(level: TriageLevel, found: dict[str, list[Mention]],
            ctx: Context) -> tuple[TriageLevel, list[Finding]]:
     # Who is affected changes how soon: the same symptom is more worrying in pregnancy, in a
@@ -283,11 +303,7 @@ def triage(message: str, settings: Settings | None = None,
     findings = _fire(ctx, found)
     if library_flags is not None:
         findings.extend(library_flags.match(ctx))
-    if not findings and settled:
-        # Something happened and has settled: home care, with the usual "call if it returns".
-        m = settled[0]
-        findings.append(Finding("a symptom that has settled", TriageLevel.SELF_CARE,
-                                message[m.start:m.end], m.start, m.end))
+    findings.extend(_settled(ctx, settled, found))
     crisis = any(f.finding.startswith("crisis") for f in findings)
     if not findings:
         return Triage(TriageLevel.NONE, [], _action(TriageLevel.NONE, False, settings, k.messages))
