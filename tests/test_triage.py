@@ -174,3 +174,18 @@ def test_triage_costs_under_5_ms_at_p95():
         cpu.append(time.thread_time() - start)
     cpu.sort()
     assert cpu[int(len(cpu) * 0.95)] * 1000 < 5.0
+
+
+@pytest.mark.parametrize("message, level", [
+    ("had chest pain last week that went away, should I see a doctor", R),
+    ("My son had a seizure that stopped, now he has a runny nose", U),
+    ("nosebleed that stopped after 5 minutes of pinching", S),
+])
+def test_settled_red_flags_still_get_a_check(message, level):
+    result = triage(message)
+    assert result.level is level
+    assert "(has settled)" in result.reasons[0].finding
+
+
+def test_passed_out_is_not_read_as_settled():
+    assert triage("heart racing and I passed out").level is E
