@@ -154,6 +154,8 @@ def server(corpus):
     thread.join()
 
 
+# Gaps are measured where the server receives requests, so thread scheduling on a busy machine
+# can shift one arrival by some milliseconds: single gaps get a wider tolerance than the mean.
 def _gaps(srv: FakeEutils) -> list[float]:
     times = [t for t, _, _ in srv.requests]
     return [b - a for a, b in zip(times, times[1:], strict=False)]
@@ -188,7 +190,8 @@ def test_search_then_fetch_in_batches_at_three_per_second(server, corpus):
     assert esearch["retmax"] == str(wanted) and esearch["tool"] == "medcite"
     assert len(first["id"].split(",")) == EFETCH_BATCH and len(second["id"].split(",")) == 10
     assert all("api_key" not in params for _, _, params in server.requests)
-    assert min(_gaps(server)) >= 0.30  # 3 requests/s without a key
+    gaps = _gaps(server)
+    assert min(gaps) >= 0.28 and sum(gaps) / len(gaps) >= 0.32  # 3 requests/s without a key
 
 
 def test_api_key_is_sent_and_allows_ten_per_second(server):
@@ -201,7 +204,8 @@ def test_api_key_is_sent_and_allows_ten_per_second(server):
     assert all(params.get("api_key") == "k-123" for _, _, params in server.requests)
     gaps = _gaps(server)
     gaps.sort()
-    assert gaps[0] >= 0.09 and gaps[len(gaps) // 2] < 0.30  # 10/s with a key, not 3/s
+    assert gaps[0] >= 0.07 and sum(gaps) / len(gaps) >= 0.095  # 10 requests/s with a key...
+    assert gaps[len(gaps) // 2] < 0.30  # ... not held to 3/s
 
 
 def test_429_is_retried_after_retry_after(server):
@@ -294,5 +298,5 @@ def test_limit_holds_across_queries_of_one_ingest(server, tmp_path):
     app = Medcite.open(tmp_path / "lib", pubmed_base_url=server.url, pubmed_max=2)
     report = app.ingestor().ingest(["pubmed:pulmonary fibrosis", "pubmed:emphysema"])
     app.close()
-    assert report.errors == [] and report.added == 4
-    assert len(server.requests) == 4 and min(_gaps(server)) >= 0.30
+    assert report.errors == [] and report.added + report.unchanged == 4  # results may overlap
+    assert len(server.requests) == 4 and min(_gaps(server)) >= 0.28
