@@ -12,8 +12,10 @@ and keeps exact character offsets, so `text[q.start:q.end] == q.quote` always ho
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .models import Quantity
 from .text import sentence_spans
@@ -150,6 +152,8 @@ def extract(text: str, default_subject: str = "", citation: str = "") -> list[Qu
     [('310-420 mg', 310.0, 420.0, 'mg', '', 'intake', ['adults'])]
     """
     found: list[Quantity] = []
+    if not _QUANTITY.search(text):  # most passages state no quantity: skip sentence splitting
+        return found
     intro = ""  # the sentence that introduces a list ("In general:"); bullets inherit its context
     for s_start, s_end in sentence_spans(text):
         sentence = text[s_start:s_end]
@@ -195,6 +199,8 @@ def _extract_sentence(text: str, s_start: int, s_end: int, default_subject: str,
         q.qualifier = _qualifier(sentence, m.start(), m.end())
         quantities.append(q)
         prev_end = m.end()
+    if not quantities:
+        return quantities
     _assign_measures(sentence, s_start, quantities, context)
     _assign_populations(sentence, s_start, quantities)
     return quantities
@@ -258,20 +264,33 @@ def _build(sentence: str, m: re.Match[str], floor: int) -> Quantity:
 def _nearest_subject(sentence: str, a: int, b: int) -> str:
     """The named nutrient/drug/analyte closest to the span; ties go to the earlier mention."""
     best, best_dist = "", 10**9
-    for hit in _SUBJECT_RE.finditer(sentence):
-        dist = a - hit.end() if hit.end() <= a else hit.start() - b if hit.start() >= b else 0
+    for start, end, name in _scan(sentence)[0]:
+        dist = a - end if end <= a else start - b if start >= b else 0
         if dist < best_dist:
-            best, best_dist = _SUBJECTS[hit.group(0).lower()], dist
+            best, best_dist = name, dist
     return best
+
+
+@lru_cache(maxsize=512)
+def _scan(sentence: str) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
+    """Per sentence, once: subject mentions, and the starts and ends of clause breaks.
+
+    Long list-like sentences (rare-disease pages list dozens of "90%" findings) would otherwise
+    be rescanned for every quantity they hold.
+    """
+    subjects = [(m.start(), m.end(), _SUBJECTS[m.group(0).lower()])
+                for m in _SUBJECT_RE.finditer(sentence)]
+    breaks = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(sentence)]
+    return subjects, [a for a, _ in breaks], [b for _, b in breaks]
 
 
 def _clause(sentence: str, a: int, b: int) -> tuple[int, int]:
     """The clause around a span: from the previous clause break to the next one."""
-    left = 0
-    for brk in _CLAUSE_END.finditer(sentence, 0, a):
-        left = brk.end()
-    nxt = _CLAUSE_END.search(sentence, b)
-    return left, nxt.start() if nxt else len(sentence)
+    _, starts, ends = _scan(sentence)
+    i = bisect.bisect_right(ends, a)  # breaks that end at or before `a`
+    left = ends[i - 1] if i else 0
+    j = bisect.bisect_left(starts, b)  # first break that starts at or after `b`
+    return left, starts[j] if j < len(starts) else len(sentence)
 
 
 def _qualifier(sentence: str, a: int, b: int) -> str:
@@ -327,10 +346,16 @@ def _cue(name: str, window: str) -> bool:
 def _populations(sentence: str, left: int = 0, right: int | None = None) -> list[str]:
     """Populations named in sentence[left:right], minus "particularly in ..." risk groups."""
     right = len(sentence) if right is None else right
-    found = {name for name, pattern in _POPULATION_RE
-             for hit in pattern.finditer(sentence, left, right)
-             if not _RISK_GROUP.search(sentence[max(0, hit.start() - 60):hit.start()])}
-    return sorted(found)
+    return sorted({name for start, end, name in _population_hits(sentence)
+                   if start >= left and end <= right})
+
+
+@lru_cache(maxsize=512)
+def _population_hits(sentence: str) -> list[tuple[int, int, str]]:
+    """Every population mention of a sentence, scanned once (see `_scan`)."""
+    return [(hit.start(), hit.end(), name) for name, pattern in _POPULATION_RE
+            for hit in pattern.finditer(sentence)
+            if not _RISK_GROUP.search(sentence[max(0, hit.start() - 60):hit.start()])]
 
 
 def _assign_populations(sentence: str, offset: int, quantities: list[Quantity]) -> None:
