@@ -140,6 +140,17 @@ class LibraryVocabulary:
         conn.executescript(_SCHEMA)
         return conn
 
+    def stamp(self) -> tuple:
+        """Changes whenever the vocabulary file does (SQLite in WAL mode writes to -wal first)."""
+        out = []
+        for path in (self.path, Path(str(self.path) + "-wal")):
+            try:
+                st = path.stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
     def since(self) -> int:
         """The last change-log sequence number already applied."""
         if not self.path.exists():

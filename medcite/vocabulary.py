@@ -79,8 +79,10 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(key_of(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def term_key(term: str) -> str:
-    """The lookup key of a whole term: its token keys joined by spaces."""
+    """The lookup key of a whole term: its token keys joined by spaces (cached: the same
+    names are keyed again for every message that mentions them)."""
     return " ".join(k for k, _, _ in tokens(term))
 
 
@@ -117,6 +119,10 @@ class Match:
     corrected: str = ""  # for fuzzy matches: the vocabulary term the words were corrected to
 
 
+# Vocabularies loaded per library file, with the file's (mtime, size) stamp they were built from.
+_LOADED: dict[Path, tuple[tuple, Vocabulary]] = {}
+
+
 class Vocabulary:
     """Entries plus an n-gram index over their names."""
 
@@ -125,6 +131,7 @@ class Vocabulary:
         self._index: dict[str, list[int]] = {}
         self._by_name: dict[str, int] = {}  # canonical key -> entry position
         self._exact_case: set[str] = set()  # short all-caps abbreviations: match only as written
+        self._proper: set[tuple[str, int]] = set()  # (key, entry) pairs from correct spellings
         self._fuzzy_words: dict[int, list[str]] = {}  # word length -> vocabulary words
         for entry in entries:
             self.add(entry)
@@ -140,14 +147,25 @@ class Vocabulary:
     def load(cls, home: Path | None = None) -> Vocabulary:
         """The built-in vocabulary merged with the library vocabulary stored under `home`.
 
+        Merging a large library's names takes a while (MedQuAD: ~10k concepts, ~1 s), so the
+        result is kept per library and reused until the library vocabulary file changes.
+        Treat it as read-only; `Vocabulary.builtin()` gives a private copy to modify.
+
         >>> Vocabulary.load(None).lookup("water pill")[0].canonical
         'diuretic'
         """
-        vocab = cls.builtin()
-        if home is not None:
-            from .libvocab import LibraryVocabulary
+        if home is None:
+            return cls.builtin()
+        from .libvocab import LibraryVocabulary
 
-            vocab.merge_library(LibraryVocabulary(Path(home)).entries())
+        library = LibraryVocabulary(Path(home))
+        stamp = library.stamp()
+        cached = _LOADED.get(library.path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        vocab = cls.builtin()
+        vocab.merge_library(library.entries())
+        _LOADED[library.path] = (stamp, vocab)
         return vocab
 
     def add(self, entry: Entry) -> Entry:
@@ -167,9 +185,9 @@ class Vocabulary:
             self._by_name[key] = pos
             known = entry
         for name in (known.canonical, *known.synonyms, *known.library_synonyms):
-            self._index_name(name, pos, correct=known.builtin)
+            self._index_name(name, pos, misspelt=False, speller=known.builtin)
         for name in known.misspellings:
-            self._index_name(name, pos, correct=False)
+            self._index_name(name, pos, misspelt=True, speller=False)
         return known
 
     def merge_library(self, entries: Iterable[Entry]) -> None:
@@ -185,18 +203,20 @@ class Vocabulary:
             else:
                 self.add(entry)
 
-    def _index_name(self, name: str, pos: int, correct: bool) -> None:
-        """Index one name; `correct` names also feed the fuzzy speller's word list."""
+    def _index_name(self, name: str, pos: int, misspelt: bool, speller: bool) -> None:
+        """Index one name; with `speller`, its words also join the fuzzy speller's list."""
         key = term_key(name)
         if not key or (" " not in key and (key in STOPWORDS or len(key) < 2)):
             return
         positions = self._index.setdefault(key, [])
         if pos not in positions:
             positions.append(pos)
+        if not misspelt:
+            self._proper.add((key, pos))
         stripped = name.strip()
         if stripped.isupper() and len(stripped) <= 4 and " " not in stripped:
             self._exact_case.add(key)
-        if correct:
+        if speller:
             for word in key.split():
                 bucket = self._fuzzy_words.setdefault(len(word), [])
                 if len(word) >= 5 and word not in bucket:
@@ -248,8 +268,7 @@ class Vocabulary:
             for pos in self._index[key]:
                 entry = self.entries[pos]
                 how = "fuzzy" if use_fixed else (
-                    "misspelling" if key in {term_key(m) for m in entry.misspellings}
-                    and key not in {term_key(s) for s in entry.names()} else "exact")
+                    "exact" if (key, pos) in self._proper else "misspelling")
                 found.append(Match(entry, start, end, text[start:end], how,
                                    corrected=key if use_fixed else ""))
             i += n
@@ -350,5 +369,6 @@ def _builtin_copy() -> Vocabulary:
     vocab._index = {k: list(v) for k, v in base._index.items()}
     vocab._by_name = dict(base._by_name)
     vocab._exact_case = set(base._exact_case)
+    vocab._proper = set(base._proper)
     vocab._fuzzy_words = {k: list(v) for k, v in base._fuzzy_words.items()}
     return vocab

@@ -45,8 +45,8 @@ def test_ingest_builds_the_library_vocabulary_and_load_merges_it(app, tmp_path):
                                'focus_synonyms: ["Ekbom syndrome", "Wittmaack-Ekbom syndrome"]')
     write_note(notes, "tetany", 'also_called: ["Carpopedal spasm"]\ntitle: "Tetany"')
     assert not app.ingest([notes]).failed
-    lib = LibraryVocabulary(app.settings.home)
-    assert lib.refresh(app.store) == 2
+    # The ingest itself brought the library vocabulary in step (AFTER_INGEST hook).
+    assert LibraryVocabulary(app.settings.home).refresh(app.store) == 0
     vocab = Vocabulary.load(app.settings.home)
     # A library synonym of a built-in concept joins that concept...
     assert [e.canonical for e in vocab.lookup("ekbom syndrome")] == ["restless legs syndrome"]
@@ -62,15 +62,20 @@ def test_refresh_is_incremental_and_follows_changed_sources(app, tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
     note = write_note(notes, "one", 'also_called: ["Zorblat fever"]\ntitle: "Quux disease"')
+    write_note(notes, "two", 'also_called: ["Snerk"]\ntitle: "Plonk disease"')
     app.ingest([notes])
-    lib = LibraryVocabulary(app.settings.home)
-    lib.refresh(app.store)
+    # A second vocabulary file over the same store, refreshed by hand, counts what it re-reads.
+    lib = LibraryVocabulary(tmp_path / "elsewhere")
+    assert lib.refresh(app.store) == 2
     assert lib.refresh(app.store) == 0  # nothing new in the change log
     # Re-ingest a changed source: its old names go, the new ones come.
     note.write_text('---\nalso_called: ["Blimp syndrome"]\ntitle: "Quux disease"\n---\n'
                     "# Quux\n\nChanged text.\n", encoding="utf-8")
     app.ingest([notes])
-    assert lib.refresh(app.store) == 1
+    assert lib.refresh(app.store) == 1  # only the changed source is re-read
+    assert {e.canonical for e in lib.entries()} == {"Quux disease", "Plonk disease"}
+    assert [e.library_synonyms for e in lib.entries() if e.canonical == "Quux disease"] == [
+        ["Blimp syndrome"]]
     vocab = Vocabulary.load(app.settings.home)
     assert vocab.lookup("zorblat fever") == []
     assert [e.canonical for e in vocab.lookup("blimp syndrome")] == ["Quux disease"]
@@ -82,7 +87,6 @@ def test_withdrawn_sources_lose_their_names(app, tmp_path):
     write_note(notes, "w", 'id: "note:w"\nalso_called: ["Frobnitz palsy"]\ntitle: "Gleep"')
     app.ingest([notes])
     lib = LibraryVocabulary(app.settings.home)
-    lib.refresh(app.store)
     assert Vocabulary.load(app.settings.home).lookup("frobnitz palsy")
     app.store.withdraw_source("note:w")
     lib.refresh(app.store)
@@ -108,6 +112,19 @@ def test_medquad_style_records(app, tmp_path):
     entry = vocab.lookup("blorpitis")[0]
     assert entry.canonical == "Blorp syndrome" and entry.library_synonyms == ["Blorpitis"]
     assert analyze("is blorpitis contagious?", vocab).focus == ["Blorp syndrome"]
+
+
+def test_load_reuses_the_merged_vocabulary_until_the_file_changes(app, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    write_note(notes, "a", 'also_called: ["Wibble"]\ntitle: "Wobble disease"')
+    app.ingest([notes])
+    first = Vocabulary.load(app.settings.home)
+    assert Vocabulary.load(app.settings.home) is first
+    write_note(notes, "b", 'also_called: ["Zonk"]\ntitle: "Zank disease"')
+    app.ingest([notes])
+    second = Vocabulary.load(app.settings.home)
+    assert second is not first and second.lookup("zonk")
 
 
 def test_load_without_a_library_file_is_the_builtin(tmp_path):

