@@ -36,7 +36,10 @@ _UNIT_DEN = (
 )
 _PER_DAY = r"(?:\s*/\s*(?:day|d)(?![A-Za-z])|\s+(?:per|a|each|every)\s+day|\s+daily)"
 _RANGE_SEP = r"\s*(?:-|\u2013|\u2014|to)\s*"
-_TAIL = rf"\s*(?P<unit>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z0-9])(?P<day>{_PER_DAY})?"
+# "70 mg/dL or above", "100 mg or less": a bound written after the number.
+_POSTFIX = r"\s+or\s+(?:(?P<ge>more|above|higher|greater|over)|(?P<le>less|below|lower|fewer|under))\b"
+_TAIL = (rf"\s*(?P<unit>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z0-9])(?P<day>{_PER_DAY})?"
+         rf"(?P<post>{_POSTFIX})?")
 _HEAD = rf"(?<![\w.,/])(?P<a>{_NUM})(?:\s*(?P<unit_a>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z]))?"
 # number [unit] (- | to) number unit [per-volume] [per-day]; the unit is required.
 _QUANTITY = re.compile(rf"{_HEAD}(?:{_RANGE_SEP}(?P<b>{_NUM}))?{_TAIL}")
@@ -65,13 +68,14 @@ _MEASURE_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"recommended\s+(?:dietary|daily)\s+(?:allowance|intake|amount)|\bRDAs?\b|"
         r"daily\s+allowance|adequate\s+intake|\bAIs?\b|recommended\s+(?:intake|amount)|"
         r"daily\s+(?:intake|requirement|value)|dietary\s+reference|need(?:s)?\s+about|"
-        r"should\s+(?:get|consume|eat)|intake\s+(?:of|is|for)", re.I)),
+        r"should\s+(?:get|consume|eat)|\bconsum(?:e|es|ing)\b|intake\s+(?:of|is|for)", re.I)),
     ("normal_range", re.compile(r"normal\s+(?:range|level|value)s?|reference\s+(?:range|interval)|"
                                 r"\bnormal\b|healthy\s+range|target\s+range", re.I)),
     ("dose", re.compile(
         r"\bdos(?:e|es|ing|age)\b|\btak(?:e|es|ing|en)\b|\bgiven\b|administ|\btablets?\b|"
         r"\bcapsules?\b|\bsupplement(?:s|ation|ing)?\b|\binfusion|\binjection|\btreatment\b|"
-        r"\bprescribed\b|\bstart(?:ing)?\s+(?:at|with)", re.I)),
+        r"\bprescribed\b|\bstart(?:ing)?\s+(?:at|with)|\bevery\s+\d+\s+hours\b|\bonce\s+a\b|"
+        r"\btwice\b|\btimes\s+(?:a|per)\s+(?:day|week)\b", re.I)),
     ("risk", re.compile(r"\brisk\b|\bchance\b|\bodds\b|\blikel(?:y|ihood)\b|\bincidence\b|"
                         r"\bmortality\b|\breduc|\bincreas|\bdecreas|\bprevalence\b", re.I)),
 ]
@@ -119,14 +123,14 @@ POPULATION_TERMS: dict[str, str] = {
     "pregnancy": r"pregnan\w*|expecting\s+mothers?",
     "breastfeeding": r"breast-?feeding|lactat\w*|nursing\s+mothers?",
     "infants": r"infants?|babies|baby|newborns?",
-    "children": r"child(?:ren)?|kids?|p(?:a)?ediatric",
+    "children": r"child(?:ren)?(?!-)|kids?|p(?:a)?ediatric",  # not "child-bearing age"
     "teens": r"teen(?:s|agers?)?|adolescen\w*",
     "older_adults": r"older\s+(?:adults|people|persons|patients)|elderly|seniors|"
                     r"(?:aged|over|older\s+than)\s+(?:6[5-9]|[7-9]\d)",
     "kidney_disease": r"kidney\s+(?:disease|problems?|failure|impairment|dysfunction)|"
                       r"renal\s+(?:disease|failure|impairment|insufficiency|dysfunction)|\bCKD\b",
-    "men": r"\bmen\b|\bmales?\b",
-    "women": r"\bwomen\b|\bfemales?\b",
+    "men": r"(?-i:\b[Mm]en\b)|\bmales?\b",  # not "MEN 1" (a syndrome's acronym)
+    "women": r"(?-i:\b[Ww]omen\b)|\bfemales?\b",
     "adults": r"(?<!older\s)\badults?\b",
 }
 _POPULATION_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in
@@ -256,6 +260,11 @@ def _build(sentence: str, m: re.Match[str], floor: int) -> Quantity:
     per = ""
     if m.group("day"):
         per, end = "day", m.end("day")
+    if m.group("post") and comparator in ("=", "range"):
+        op = ">=" if m.group("ge") else "<="
+        if comparator == "=":
+            low, high = (low, None) if op == ">=" else (None, high)
+        comparator, end = op, m.end("post")
     unit = canonical_unit(_unit_text(m.group("unit")))
     return Quantity(quote=sentence[start:end], start=start, end=end, low=low, high=high,
                     comparator=comparator, unit=unit, per=per)
@@ -330,7 +339,9 @@ def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) ->
         if q.comparator == "range" and _cue("normal_range", before + after):
             return "normal_range"
         return "level"
-    if _cue("dose", before) or _cue("dose", after):
+    if q.unit == "kg":  # body weight ("children under 45 kg"), never a dose on its own
+        return "other"
+    if q.unit.endswith("/kg") or _cue("dose", before) or _cue("dose", after):
         return "dose"
     if previous is not None and previous.unit == q.unit and not before.strip(" ;,()").strip():
         return previous.measure  # "350 mg daily for women; 420 mg daily for men"

@@ -29,6 +29,9 @@ CASES = [
     ("Take at least 600 IU daily.", ("at least 600 IU daily", 600, None, ">=", "IU", "day")),
     ("Take 0.5 \u00b5g of it.", ("0.5 \u00b5g", 0.5, 0.5, "=", "mcg", "")),
     ("Drink 2 L of water.", ("2 L", 2, 2, "=", "L", "")),
+    ("Keep glucose at 70 mg/dL or above.", ("70 mg/dL or above", 70, None, ">=", "mg/dL", "")),
+    ("Low-dose aspirin (100 mg or less) is used.", ("100 mg or less", None, 100, "<=", "mg", "")),
+    ("Prednisone 0.5 mg/kg/d is used.", ("0.5 mg/kg/d", 0.5, 0.5, "=", "mg/kg", "day")),
 ]
 
 
@@ -52,6 +55,10 @@ def test_value_unit_comparator_and_span(sentence, expected):
     ("Her potassium was 3.1 mEq/L.", "level"),
     ("Supplements cut the risk of cramps by 20%.", "risk"),
     ("About 60% of body magnesium is in bone.", "percentage"),
+    ("Doxycycline 100 mg every 12 hours.", "dose"),
+    ("Prednisone 0.5 mg/kg/d is used.", "dose"),
+    ("Children under 45 kg get a smaller dose.", "other"),  # a body weight, not a dose
+    ("Women should consume 0.4 mg of folic acid daily.", "intake"),
 ])
 def test_measure(sentence, measure):
     (q,) = extract(sentence)
@@ -85,6 +92,8 @@ def test_each_quantity_gets_its_own_subject_and_population():
     ("Older adults often get less than 300 mg of magnesium.", ["older_adults"]),
     ("In people with kidney disease, even 350 mg of magnesium can build up.", ["kidney_disease"]),
     ("Adults should keep supplements under 350 mg.", ["adults"]),
+    ("Women of child-bearing age need 0.4 mg of folic acid.", ["women"]),
+    ("Hypercalcemia in MEN 1 means calcium above 10.5 mg/dL.", []),  # MEN 1 is a syndrome
     ("Taking 600 mg of magnesium causes diarrhea, particularly in people with kidney problems.",
      []),
 ])
