@@ -10,7 +10,7 @@ import pytest
 from medcite.ingest.connectors import find_connector
 from medcite.ingest.connectors.base import IngestError
 from medcite.ingest.connectors.medlineplus import MedlinePlusConnector, summary_sections
-from medcite.models import EvidenceType
+from medcite.models import EvidenceType, IngestReport
 
 FIXTURE = Path(__file__).parent / "fixtures" / "medlineplus-topics.xml"
 
@@ -25,8 +25,10 @@ def test_topics_ingest_and_empty_one_is_skipped(library):
     app, report = library
     assert report.errors == [] and report.added == 3
     assert app.store.get_source("medlineplus:9007") is None
-    connector = MedlinePlusConnector()
-    assert len(list(connector.read(FIXTURE))) == 3 and connector.last_skipped == ["9007"]
+    assert report.skipped_records == 1
+    counted = IngestReport()
+    assert len(list(MedlinePlusConnector().read_with(FIXTURE, None, counted))) == 3
+    assert counted.skipped_records == 1
 
 
 def test_topic_fields(library):

@@ -15,7 +15,7 @@ from medcite.cli import main
 from medcite.ingest.connectors import find_connector
 from medcite.ingest.connectors.base import IngestError
 from medcite.ingest.connectors.pubmed import PubmedConnector, iter_pubmed
-from medcite.models import EvidenceType
+from medcite.models import EvidenceType, IngestReport
 
 
 def _articles_with_text(folder: Path) -> set[str]:
@@ -142,8 +142,9 @@ def test_medline_citation_set_gz_is_streamed(tmp_path):
     source = shared_path("data", "formats", "pubmed", "medline16n0902.xml.gz")
     connector = find_connector(source)
     assert isinstance(connector, PubmedConnector)
-    docs = list(connector.read(source))
-    assert len(docs) == 604 and connector.last_skipped == []
+    report = IngestReport()
+    docs = list(connector.read_with(source, None, report))
+    assert len(docs) == 604 and report.skipped_records == 0
     assert docs[0].key == "pubmed:17942999"
     assert [s.heading for s in docs[0].sections][:2] == ["Purpose", "Methods"]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from .base import Connector, DocumentBuilder, IngestError
 from .html import HtmlConnector
 from .jsonl import JsonlConnector, MappingSidecar
-from .pdf import PdfConnector
 from .medlineplus import MedlinePlusConnector
+from .pdf import PdfConnector
 from .pmc import PmcConnector
 from .pubmed import PubmedConnector
 from .text import MarkdownConnector, TextConnector

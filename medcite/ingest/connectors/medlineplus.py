@@ -7,7 +7,7 @@ HTML escaped as text; it is parsed with lxml.html (scripts, styles and comments 
 turned into sections at each heading, with list items as "- item" lines. Names that help query
 understanding learn lay words go into metadata: ``also_called`` (synonyms), ``mesh`` (MeSH
 descriptor names), ``see_references``, ``groups``, ``related_topics``, ``primary_institute``.
-A topic with an empty summary is skipped and counted in `MedlinePlusConnector.last_skipped`.
+A topic with an empty summary is skipped and counted in the report (`skipped_records`).
 
 >>> summary_sections("<h3>Causes</h3><p>Too little <b>magnesium</b>.</p><ul><li>Diet</li></ul>")
 [('Causes', 'Too little magnesium.\\n\\n- Diet')]
@@ -23,7 +23,8 @@ from typing import IO
 import lxml.html
 from lxml import etree
 
-from ...models import EvidenceType, ParsedDocument
+from ...models import EvidenceType, IngestReport, ParsedDocument
+from ...settings import Settings
 from .base import DocumentBuilder
 from .xmlsafe import iter_records, root_tag, text_of
 
@@ -153,16 +154,21 @@ class MedlinePlusConnector:
 
     name = "medlineplus-xml"
 
-    def __init__(self) -> None:
-        self.last_skipped: list[str] = []
-
     def accepts(self, path: Path, head: bytes) -> bool:
         return root_tag(head) == "health-topics"
 
     def read(self, path: Path) -> Iterator[ParsedDocument]:
+        return self.read_with(path, None, None)
+
+    def read_with(self, path: Path, settings: Settings | None,
+                  report: IngestReport | None) -> Iterator[ParsedDocument]:
+        """Documents of the file; records with no text are counted in `report.skipped_records`."""
         from . import open_maybe_gzip
 
         skipped: list[str] = []
-        self.last_skipped = skipped
-        with open_maybe_gzip(path) as stream:
-            yield from iter_topics(stream, str(path), skipped)
+        try:
+            with open_maybe_gzip(path) as stream:
+                yield from iter_topics(stream, str(path), skipped)
+        finally:
+            if report is not None:
+                report.skipped_records += len(skipped)

@@ -6,8 +6,8 @@ query understanding: ``publication_types``, ``mesh`` (descriptor names, which in
 check tags Humans/Animals), ``mesh_major``, ``keywords``, ``pmcid``. Structured abstracts keep
 each labelled part as its own section ("Methods", "Results"...); an unlabelled abstract is one
 section. A record with a title but no abstract is stored with its title as text; a record with
-neither is skipped and counted in `PubmedConnector.last_skipped`. Element names follow NLM's
-PubMed DTD (https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd).
+neither is skipped and counted in the ingest report (`skipped_records`). Element names follow
+NLM's PubMed DTD (https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd).
 
 >>> from io import BytesIO
 >>> xml = (b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
@@ -26,7 +26,8 @@ from typing import IO
 
 from lxml import etree
 
-from ...models import ParsedDocument
+from ...models import IngestReport, ParsedDocument
+from ...settings import Settings
 from .base import DocumentBuilder
 from .xmlsafe import iter_records, root_tag, text_of
 
@@ -286,16 +287,21 @@ class PubmedConnector:
 
     name = "pubmed-xml"
 
-    def __init__(self) -> None:
-        self.last_skipped: list[str] = []  # PMIDs skipped (no title, no abstract) by the last read
-
     def accepts(self, path: Path, head: bytes) -> bool:
         return root_tag(head) in ROOTS
 
     def read(self, path: Path) -> Iterator[ParsedDocument]:
+        return self.read_with(path, None, None)
+
+    def read_with(self, path: Path, settings: Settings | None,
+                  report: IngestReport | None) -> Iterator[ParsedDocument]:
+        """Documents of the file; records with no text are counted in `report.skipped_records`."""
         from . import open_maybe_gzip
 
         skipped: list[str] = []
-        self.last_skipped = skipped
-        with open_maybe_gzip(path) as stream:
-            yield from iter_pubmed(stream, str(path), skipped)
+        try:
+            with open_maybe_gzip(path) as stream:
+                yield from iter_pubmed(stream, str(path), skipped)
+        finally:
+            if report is not None:
+                report.skipped_records += len(skipped)
