@@ -149,18 +149,32 @@ def bench() -> None:
 @click.option("-n", "n", type=int, default=200, show_default=True, help="Timed queries.")
 @click.option("-k", "k", type=int, default=10, show_default=True, help="Hits per query.")
 @click.option("--no-baseline", is_flag=True, help="Skip the BM25 baseline.")
+@click.option("--set", "set_", multiple=True, metavar="KEY=VALUE",
+              help="Override a setting for this run (repeatable), e.g. --set dense=false.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def bench_search_command(ctx, library, queries, n, k, no_baseline, as_json) -> None:
-    """Warm p50/p95 latency of Medcite.search, a plain BM25 on the same passages, the ratio."""
-    if library and not (Path(library) / "library.db").exists():
-        raise MedciteError(f"{library}: no medcite library here (run `medcite ingest` first)")
-    app = Medcite.open(library) if library else app_of(ctx)
+def bench_search_command(ctx, library, queries, n, k, no_baseline, set_, as_json) -> None:
+    """Warm p50/p95 latency of Medcite.search, a plain BM25 on the same passages, the ratio.
+
+    \b
+    Example:
+        medcite bench search --library ~/.cache/medcite/eval/medquad -n 200 --set dense=false
+    """
+    overrides = _pairs(set_, "--set")
+    home = Path(library) if library else app_of(ctx).settings.home
+    if not (home / "library.db").exists():
+        raise MedciteError(f"{home}: no medcite library here (run `medcite ingest` first)")
+    opened = bool(library or overrides)
+    try:
+        app = (Medcite(app_of(ctx).settings.replace(home=home, **overrides)) if opened
+               else app_of(ctx))
+    except TypeError as exc:  # an unknown setting name
+        raise MedciteError(f"--set: {exc}") from None
     try:
         report = bench_search(app, load_queries(queries) if queries else None, n=n, k=k,
                               baseline=not no_baseline, log=_log)
     finally:
-        if library:
+        if opened:
             app.close()
     if as_json:
         click.echo(json.dumps(report, indent=2))
