@@ -61,9 +61,31 @@ class Glossary:
 
 
 def _alternation(keys: dict[str, str]) -> re.Pattern[str]:
-    # Longest first, so "renal failure" wins over "renal" at the same position.
-    body = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) or r"(?!)"
+    """One pattern for every key, as a character trie: "renal" and "renal failure" share
+    "renal", so the engine tries each prefix once (a flat alternation of ~400 terms ran at
+    0.5 MB/s on Cochrane abstracts). Longest match wins at each position."""
+    body = _trie_pattern(sorted({k.lower() for k in keys})) if keys else r"(?!)"
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # end of a word
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Ending here is also allowed: make the longer continuation optional (greedy, so the
+        # longest term is tried first; the boundary check backtracks to a shorter one).
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
 
 
 def _check(kind: str, key: str, value: object, check_key: bool) -> str:
