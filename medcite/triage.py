@@ -169,6 +169,10 @@ class Context:
         ca, cb = _containing(self.chunks, start)
         chunk = self.text[ca:cb].strip()
         sentence = self.text[a:b].rstrip()
+        # A list inside a question ("what are the symptoms of X, seizures, and Y?").
+        if self.k.openers.match(sentence.lstrip()) and _ASKS_ABOUT.search(self.text, a, start) \
+                and not self.k.personal.search(self.text, a, b):
+            return True
         asks = bool(self.k.openers.match(chunk)) or (
             sentence.endswith("?") and cb >= len(self.text[:b].rstrip()))
         if not asks:

@@ -189,3 +189,36 @@ def test_settled_red_flags_still_get_a_check(message, level):
 
 def test_passed_out_is_not_read_as_settled():
     assert triage("heart racing and I passed out").level is E
+
+
+def _jsonl(path):
+    import json
+
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_real_consumer_messages_are_rarely_emergencies():
+    # 52 real TREC LiveQA-2017 messages, read at run time (not labelled for triage): almost all
+    # are information questions. 3 are emergencies today (coffee-ground vomit, 25 iron pills,
+    # and one over-triage: blood seen after a car accident two months before).
+    from conftest import shared_path
+
+    rows = _jsonl(shared_path("data", "medquad", "liveqa_dev_questions.jsonl"))
+    messages = [f"{r.get('subject') or ''}. {r.get('message') or ''}" for r in rows]
+    results = [triage(m) for m in messages]
+    assert sum(r.level is E for r in results) <= 4
+    assert sum(r.level is N for r in results) >= 40
+    for message, result in zip(messages, results, strict=True):
+        assert all(message[f.start:f.end] == f.quote for f in result.reasons)
+
+
+@pytest.mark.slow
+def test_medquad_questions_are_almost_never_emergencies():
+    # 44,603 distinct MedQuAD questions, all information questions; the emergencies left come
+    # from the template "Do I need to see a doctor for <emergency topic>?".
+    from conftest import shared_path
+
+    questions = {r["question"] for r in _jsonl(shared_path("data", "medquad", "corpus.jsonl"))}
+    emergencies = sum(triage(q).level is E for q in questions)
+    assert emergencies / len(questions) <= 0.001
