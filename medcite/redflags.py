@@ -212,11 +212,15 @@ class LibraryRedFlags:
             items.extend(parse_items(text, store.source_passages(source.id), source.id,
                                      source.title))
         if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "stamp": stamp,
-                                       "items": [asdict(i) for i in items]}), encoding="utf-8")
-            tmp.replace(cache)  # atomic: a reader never sees half a file
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cache.with_suffix(".tmp")
+                tmp.write_text(json.dumps({"version": CACHE_VERSION, "stamp": stamp,
+                                           "items": [asdict(i) for i in items]}),
+                               encoding="utf-8")
+                tmp.replace(cache)  # atomic: a reader never sees half a file
+            except OSError:
+                pass  # a read-only library still triages; it just rebuilds next time
         return cls(items)
 
     def conditions(self) -> list[str]:

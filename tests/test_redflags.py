@@ -205,3 +205,10 @@ def test_seed_handout_does_not_fire_on_questions_or_the_past(tmp_path, app, mess
     _library(app, tmp_path, {"handout.txt": "---\ntitle: Hypomagnesemia\nevidence_type: "
                              "patient_education\n---\n" + seed.read_text(encoding="utf-8")})
     assert app.triage(message).level is TriageLevel.NONE
+
+
+def test_unwritable_cache_is_not_an_error(app, tmp_path):
+    _library(app, tmp_path, {"gout.md": HANDOUT})
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    assert len(LibraryRedFlags.from_store(app.store, blocker / "redflags.json")) == 4
