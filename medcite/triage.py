@@ -37,7 +37,7 @@ from .settings import Settings
 if TYPE_CHECKING:  # imported lazily at run time: redflags imports this module
     from .redflags import LibraryRedFlags
 
-__all__ = ["Context", "Mention", "Rules", "rules", "triage"]
+__all__ = ["Context", "Mention", "Rules", "general_red_flags", "rules", "triage"]
 
 _WORD = re.compile(r"[\w']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[!?])(?=\S)")
@@ -316,6 +316,16 @@ def triage(message: str, settings: Settings | None = None,
     level, raised = _raise(level, found, ctx)
     reasons = raised + reasons
     return Triage(level, reasons, _action(level, crisis, settings, k.messages), crisis=crisis)
+
+
+def general_red_flags(level: TriageLevel | str = TriageLevel.EMERGENCY) -> list[str]:
+    """The general findings at one level, in rule order (for handouts' "get help" lists).
+
+    >>> "signs of a stroke" in general_red_flags("emergency")
+    True
+    """
+    wanted = TriageLevel(level)
+    return list(dict.fromkeys(r.finding for r in rules().rules if r.level is wanted))
 
 
 def _top_reasons(findings: list[Finding], level: TriageLevel) -> list[Finding]:

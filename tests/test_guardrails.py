@@ -67,3 +67,11 @@ def test_reviewed_states(status):
 
 def test_retired():
     assert disclaimer("retired").startswith("Retired")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import medcite.guardrails
+
+    assert doctest.testmod(medcite.guardrails).failed == 0

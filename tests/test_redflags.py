@@ -212,3 +212,11 @@ def test_unwritable_cache_is_not_an_error(app, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache folder should be")
     assert len(LibraryRedFlags.from_store(app.store, blocker / "redflags.json")) == 4
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import medcite.redflags
+
+    assert doctest.testmod(medcite.redflags).failed == 0

@@ -222,3 +222,20 @@ def test_medquad_questions_are_almost_never_emergencies():
     questions = {r["question"] for r in _jsonl(shared_path("data", "medquad", "corpus.jsonl"))}
     emergencies = sum(triage(q).level is E for q in questions)
     assert emergencies / len(questions) <= 0.001
+
+
+def test_general_red_flags_by_level():
+    from medcite.triage import general_red_flags
+
+    emergency = general_red_flags("emergency")
+    assert "signs of a stroke" in emergency and "chest pain" not in emergency
+    assert "chest pain" in general_red_flags(TriageLevel.URGENT)
+    assert len(emergency) == len(set(emergency))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import medcite.triage
+
+    assert doctest.testmod(medcite.triage).failed == 0

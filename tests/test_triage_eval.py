@@ -83,3 +83,11 @@ def test_custom_set_and_bad_sets(tmp_path):
     (tmp_path / "empty.jsonl").write_text("\n")
     with pytest.raises(MedciteError, match="no messages"):
         load_set(tmp_path / "empty.jsonl")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import medcite.triage_eval
+
+    assert doctest.testmod(medcite.triage_eval).failed == 0
