@@ -7,8 +7,8 @@ convert to one reference unit (medcite.units.normalise). Within such a group, tw
 disagree when the gap between them is more than `tolerance` (10%) of the larger one; ranges
 that overlap never disagree. Values are never averaged: each is shown with its citation.
 
-Doses and percentages are not compared by default: a dose depends on what it treats, and a
-percentage on what it is a percentage of, which the sentence rarely pins down.
+Doses, measured levels and percentages are not compared by default: a dose depends on what it
+treats, a level on whom it was measured in, and a percentage on what it is a percentage of.
 
 >>> from medcite.quantities import extract_all
 >>> qs = extract_all([("1", "The upper limit for supplemental magnesium is 350 mg."),
@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from .models import Conflict, ConflictEntry, Quantity
 from .units import UnitError, canonical_unit, convert, normalise
 
-COMPARED_MEASURES = ("intake", "upper_limit", "threshold", "normal_range", "level")
+# Measured levels ("her potassium was 3.1 mEq/L", a study group's mean) differ legitimately
+# between sources, so only recommendations, limits, thresholds and normal ranges are compared.
+COMPARED_MEASURES = ("intake", "upper_limit", "threshold", "normal_range")
 DEFAULT_TOLERANCE = 0.10  # values within 10% of each other agree (rounding, unit conversion)
 
 _MEASURE_LABELS = {

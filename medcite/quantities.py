@@ -64,11 +64,13 @@ _MEASURE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("upper_limit", re.compile(
         r"upper\s+(?:intake\s+)?limits?|tolerable\s+upper|\bULs?\b|maximum\s+(?:daily\s+)?"
         r"(?:dose|intake|amount)|should\s+not\s+(?:take\s+)?(?:more|exceed)|safe\s+upper", re.I)),
+    # Recommended intakes only: "intake of 12 g/day" in a study describes what people ate.
     ("intake", re.compile(
         r"recommended\s+(?:dietary|daily)\s+(?:allowance|intake|amount)|\bRDAs?\b|"
         r"daily\s+allowance|adequate\s+intake|\bAIs?\b|recommended\s+(?:intake|amount)|"
-        r"daily\s+(?:intake|requirement|value)|dietary\s+reference|need(?:s)?\s+about|"
-        r"should\s+(?:get|consume|eat)|\bconsum(?:e|es|ing)\b|intake\s+(?:of|is|for)", re.I)),
+        r"daily\s+(?:requirement|value)|dietary\s+reference|\bneeds?\s+(?:about|at\s+least)|"
+        r"should\s+(?:get|consume|eat|take|aim)|\baim\s+for\b|"
+        r"recommend\w*\b[^.;]{0,60}?\b(?:consume|get|eat|intake)", re.I)),
     ("normal_range", re.compile(r"normal\s+(?:range|level|value)s?|reference\s+(?:range|interval)|"
                                 r"\bnormal\b|healthy\s+range|target\s+range", re.I)),
     ("dose", re.compile(
@@ -330,10 +332,12 @@ def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) ->
     kind = dimension(q.unit) if q.unit else ""
     if q.unit == "%":
         return "risk" if _cue("risk", before + after) else "percentage"
-    for name in ("upper_limit", "intake", "normal_range"):
+    for name in ("upper_limit", "intake"):
         if _cue(name, before):
             return name
-    if kind.endswith("_conc") or q.unit == "mmHg":
+    if kind.endswith("_conc") or q.unit == "mmHg":  # normal ranges are of blood levels
+        if _cue("normal_range", before):
+            return "normal_range"
         if q.comparator in ("<", "<=", ">", ">="):
             return "threshold"
         if q.comparator == "range" and _cue("normal_range", before + after):

@@ -61,7 +61,11 @@ ANALYTES: tuple[Analyte, ...] = (
     Analyte("phosphate", ("phosphorus", "phosphate level"), 30.974, None),
     Analyte("glucose", ("blood sugar", "blood glucose", "sugar"), 180.16, None),
     Analyte("creatinine", ("serum creatinine",), 113.12, None),
-    Analyte("cholesterol", ("ldl", "hdl", "ldl cholesterol", "hdl cholesterol"), 386.65, None),
+    Analyte("cholesterol", ("total cholesterol", "serum cholesterol"), 386.65, None),
+    # LDL and HDL are reported as their cholesterol content, so they share its molar mass; they
+    # stay separate analytes because their targets differ (conflicts must not mix them).
+    Analyte("ldl cholesterol", ("ldl", "ldl-c", "ldl-cholesterol"), 386.65, None),
+    Analyte("hdl cholesterol", ("hdl", "hdl-c", "hdl-cholesterol"), 386.65, None),
     Analyte("triglycerides", ("triglyceride",), None, None),
     Analyte("urea nitrogen", ("bun", "blood urea nitrogen"), 28.014, None),
     Analyte("uric acid", ("urate",), 168.11, None),

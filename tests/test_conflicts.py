@@ -38,6 +38,11 @@ PAIRS = [
      "The upper limit for magnesium is 700 mg.", 0),
     # doses depend on indication: not compared by default
     ("Patients took 400 mg of magnesium.", "Patients took 800 mg of magnesium.", 0),
+    # LDL and HDL cholesterol are different quantities
+    ("Keep LDL cholesterol below 100 mg/dL.", "Keep HDL cholesterol below 40 mg/dL.", 0),
+    # what a study measured is not a recommendation
+    ("In the cohort, fiber intake was 12 g per day.", "The recommended intake of fiber is 25 g.", 0),
+    ("Her potassium was 3.1 mEq/L.", "His potassium was 5.2 mEq/L.", 0),
     # within 10% agree
     ("The RDA of magnesium is 400 mg.", "The RDA of magnesium is 420 mg.", 0),
 ]

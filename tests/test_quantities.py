@@ -59,6 +59,8 @@ def test_value_unit_comparator_and_span(sentence, expected):
     ("Prednisone 0.5 mg/kg/d is used.", "dose"),
     ("Children under 45 kg get a smaller dose.", "other"),  # a body weight, not a dose
     ("Women should consume 0.4 mg of folic acid daily.", "intake"),
+    ("In the cohort, fiber intake was 12 g per day.", "other"),  # measured, not recommended
+    ("A normal glucose tolerance test uses 75 g of glucose.", "other"),  # "normal": levels only
 ])
 def test_measure(sentence, measure):
     (q,) = extract(sentence)
