@@ -93,11 +93,11 @@ def iter_records(stream: IO[bytes], origin: str, tags: set[str]) -> Iterator[etr
             parent = element.getparent()
             if parent is None or parent.getparent() is not None:
                 continue  # a nested element of the same name (e.g. PubmedArticle/MedlineCitation)
-            yield element
-            element.clear(keep_tail=False)
-            # Drop records already handled so the partial tree never grows.
+            # Drop what came before (handled records, other elements) so the tree never grows.
             while element.getprevious() is not None:
                 del parent[0]
+            yield element
+            element.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
         raise IngestError(f"{origin}: {describe_syntax_error(exc)}") from None
     except (EOFError, zlib.error, OSError) as exc:
