@@ -26,7 +26,7 @@ _ESEARCH = """<?xml version="1.0" encoding="UTF-8" ?>
 <!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" \
 "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">
 <eSearchResult><Count>{count}</Count><RetMax>{retmax}</RetMax><RetStart>0</RetStart>\
-<QueryKey>1</QueryKey><WebEnv>MCID_loopback_{n}</WebEnv><IdList>{ids}</IdList>\
+{history}<IdList>{ids}</IdList>\
 <TranslationSet/><QueryTranslation>{term}</QueryTranslation></eSearchResult>
 """
 _SET_HEAD = (b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle,'
@@ -97,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(200, body.encode())
         ids = self.server.search(term)
         retmax = int(params.get("retmax", "20"))
-        body = _ESEARCH.format(count=len(ids), retmax=min(retmax, len(ids)), n=len(ids),
+        history = ("<QueryKey>1</QueryKey><WebEnv>MCID_loopback</WebEnv>"
+                   if params.get("usehistory") == "y" else "")
+        body = _ESEARCH.format(count=len(ids), retmax=min(retmax, len(ids)), history=history,
                                ids="".join(f"<Id>{i}</Id>" for i in ids[:retmax]), term=term)
         self._reply(200, body.encode())
 
@@ -222,7 +224,7 @@ def test_timeout_is_retried(server):
     server.stall_next = 0.6
     with EutilsClient(server.url, timeout=0.2, backoff=0.05) as client:
         found = client.esearch("asthma", 2)
-    assert len(found.ids) == 2 and found.count >= 2 and found.webenv
+    assert len(found.ids) == 2 and found.count >= 2
     assert len(server.requests) == 2
 
 
@@ -279,12 +281,16 @@ def test_cli_failed_query_does_not_stop_the_batch(server, tmp_path):
 def test_query_without_matches_is_reported(server, tmp_path):
     app = Medcite.open(tmp_path / "lib", pubmed_base_url=server.url)
     report = app.ingestor().ingest(["pubmed:zzqx nothing matches", "pubmed:  "])
+    app.settings.pubmed_max = 20_000
+    report_big = app.ingestor().ingest(["pubmed:asthma"])
     app.close()
     assert report.added == 0
     assert [message for _, message in report.errors] == [
         "PubMed has no records for 'zzqx nothing matches'",
         'a pubmed: input needs a query, e.g. pubmed:"magnesium cramps"',
     ]
+    assert report_big.errors == [
+        ("pubmed:asthma", "--max must be between 1 and 10,000 for PubMed (got 20,000)")]
 
 
 def test_efetch_error_reply_is_reported(server):

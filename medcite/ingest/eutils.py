@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # imported for types only: service imports this module
     from ..service import Medcite
     from .pipeline import Ingestor
 
+ESEARCH_MAX = 10_000  # NCBI: esearch on PubMed returns at most the first 10,000 ids
 EFETCH_BATCH = 200  # NCBI: use POST for more than ~200 UIDs; we stay at or under it
 RATE_NO_KEY = 3.0  # requests per second allowed without an API key
 RATE_WITH_KEY = 10.0  # ... and with one
@@ -137,8 +138,11 @@ class EutilsClient:
 
     def esearch(self, term: str, retmax: int) -> SearchResult:
         """PMIDs matching a PubMed query, best match first."""
+        if not 0 < retmax <= ESEARCH_MAX:
+            raise MedciteError(f"PubMed returns 1 to {ESEARCH_MAX:,} records per search "
+                               f"(asked for {retmax:,})")
         body = self._get("esearch.fcgi", {"db": "pubmed", "term": term, "retmax": str(retmax),
-                                          "sort": "relevance", "usehistory": "y"})
+                                          "sort": "relevance"})
         root = parse_document(BytesIO(body), "PubMed esearch response")
         error = root.find("ERROR")
         if error is not None or root.tag != "eSearchResult":
@@ -252,8 +256,9 @@ def pubmed_resolver(app: Medcite) -> Callable[[str], Iterator[ParsedDocument]]:
             raise IngestError('a pubmed: input needs a query, e.g. pubmed:"magnesium cramps"')
         settings = app.settings
         limit = int(settings.pubmed_max)
-        if limit < 1:
-            raise IngestError(f"--max must be at least 1 (got {limit})")
+        if not 0 < limit <= ESEARCH_MAX:
+            raise IngestError(f"--max must be between 1 and {ESEARCH_MAX:,} for PubMed "
+                              f"(got {limit:,})")
         try:
             with EutilsClient(settings.pubmed_base_url, api_key=settings.pubmed_api_key) as client:
                 found = 0
