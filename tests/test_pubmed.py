@@ -125,6 +125,16 @@ def test_labels_unlabelled_and_medline_date():
     assert doc.text.endswith("We measured Mg.\n\nMore detail.")
 
 
+def test_retraction_link_marks_the_record_retracted():
+    xml = b"""<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>3</PMID><Article>
+      <ArticleTitle>Withdrawn finding.</ArticleTitle></Article><CommentsCorrectionsList>
+      <CommentsCorrections RefType="RetractionIn"><RefSource>J. 2020</RefSource><PMID>4</PMID>
+      </CommentsCorrections></CommentsCorrectionsList></MedlineCitation></PubmedArticle>
+      </PubmedArticleSet>"""
+    (doc,) = iter_pubmed(BytesIO(xml), "t.xml")
+    assert doc.metadata["retracted"] is True
+
+
 def test_book_article():
     xml = b"""<PubmedArticleSet><PubmedBookArticle><BookDocument><PMID>99</PMID>
       <Book><Publisher><PublisherName>StatPearls Publishing</PublisherName></Publisher>

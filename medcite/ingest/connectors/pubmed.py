@@ -107,6 +107,10 @@ def _article(citation: etree._Element, pubmed_data: etree._Element | None,
     }
     if ids.get("pmc"):
         metadata["pmcid"] = ids["pmc"]
+    # NLM links a retracted article to its retraction notice (read by medcite.grading).
+    if any(c.get("RefType") == "RetractionIn"
+           for c in citation.findall("CommentsCorrectionsList/CommentsCorrections")):
+        metadata["retracted"] = True
     if journal is not None and journal.findtext("ISOAbbreviation"):
         metadata["journal_abbreviation"] = journal.findtext("ISOAbbreviation").strip()
     return ParsedDocument(
