@@ -144,8 +144,7 @@ def _conflict(key: GroupKey, members: list[Quantity],
         label += f" ({way})"
     if qualifier:
         label += f" ({qualifier})"
-    reason = (f"values differ by up to {worst:.0%} after converting to {unit}"
-              if worst < 10 else f"values differ more than tenfold after converting to {unit}")
+    reason = f"values differ by up to {worst:.0%} after converting to {unit}"  # gap / larger
     return worst, Conflict(what=label, subject=subject, measure=measure,
                            population=list(population), entries=entries, reason=reason)
 

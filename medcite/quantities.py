@@ -40,11 +40,13 @@ _RANGE_SEP = r"\s*(?:-|\u2013|\u2014|to)\s*"
 _POSTFIX = r"\s+or\s+(?:(?P<ge>more|above|higher|greater|over)|(?P<le>less|below|lower|fewer|under))\b"
 _TAIL = (rf"\s*(?P<unit>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z0-9])(?P<day>{_PER_DAY})?"
          rf"(?P<post>{_POSTFIX})?")
-_HEAD = rf"(?<![\w.,/])(?P<a>{_NUM})(?:\s*(?P<unit_a>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z]))?"
+# A sign only when attached and not after a word ("MD -1.09 mmol/L", never "310-420 mg").
+_SIGNED = rf"(?:[-\u2212](?=\d))?{_NUM}"
+_HEAD = rf"(?<![\w.,/])(?P<a>{_SIGNED})(?:\s*(?P<unit_a>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z]))?"
 # number [unit] (- | to) number unit [per-volume] [per-day]; the unit is required.
-_QUANTITY = re.compile(rf"{_HEAD}(?:{_RANGE_SEP}(?P<b>{_NUM}))?{_TAIL}")
+_QUANTITY = re.compile(rf"{_HEAD}(?:{_RANGE_SEP}(?P<b>{_SIGNED}))?{_TAIL}")
 # "between 0.7 and 1.0 mmol/L" (the only place where "and" joins a range).
-_BETWEEN_QUANTITY = re.compile(rf"\bbetween\s+{_HEAD}\s+and\s+(?P<b>{_NUM}){_TAIL}", re.I)
+_BETWEEN_QUANTITY = re.compile(rf"\bbetween\s+{_HEAD}\s+and\s+(?P<b>{_SIGNED}){_TAIL}", re.I)
 # Words right before the number that bound it. Longest phrases first.
 _COMPARATORS: list[tuple[str, str]] = [
     (r"(?:should\s+)?not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than|not\s+more\s+than|"
@@ -237,7 +239,7 @@ def _unit_text(raw: str) -> str:
 
 
 def _number(raw: str) -> float:
-    return float(raw.replace(",", ""))
+    return float(raw.replace(",", "").replace("\u2212", "-"))
 
 
 def _build(sentence: str, m: re.Match[str], floor: int) -> Quantity:

@@ -42,6 +42,7 @@ class Analyte:
     aliases: tuple[str, ...] = ()
     molar_mass: float | None = None
     valence: int | None = None
+    iu_per_mcg: float | None = None  # international units per microgram, where one is fixed
 
 
 # Molar masses: elements from the IUPAC standard atomic weights (CIAAW, abridged values, 2021:
@@ -69,8 +70,10 @@ ANALYTES: tuple[Analyte, ...] = (
     Analyte("triglycerides", ("triglyceride",), None, None),
     Analyte("urea nitrogen", ("bun", "blood urea nitrogen"), 28.014, None),
     Analyte("uric acid", ("urate",), 168.11, None),
-    Analyte("vitamin d", ("25-hydroxyvitamin d", "calcidiol", "vitamin d3", "cholecalciferol"),
-            400.64, None),
+    # Vitamin D: 1 mcg = 40 IU (NIH Office of Dietary Supplements, vitamin D fact sheet). Other
+    # vitamins' IU depend on the chemical form (vitamin A, E), so they get no factor.
+    Analyte("vitamin d", ("25-hydroxyvitamin d", "calcidiol", "vitamin d3", "cholecalciferol",
+                          "vitamin d2", "ergocalciferol"), 400.64, None, iu_per_mcg=40.0),
     Analyte("iron", ("ferrous", "serum iron"), 55.845, None),
     Analyte("zinc", (), 65.38, None),
     Analyte("copper", (), 63.546, None),
@@ -210,6 +213,8 @@ def convert(value: float, from_unit: str, to_unit: str, analyte_name: str | None
 
 # Concentration kinds in base units: mass_conc g/L, amount_conc mol/L, charge_conc Eq/L.
 def _convert_kind(base: float, src: str, dst: str, name: str | None, su: str, du: str) -> float:
+    if {src, dst} == {"IU", "mass"}:
+        return _convert_iu(base, src, name, su, du)
     concs = ("mass_conc", "amount_conc", "charge_conc")
     if src not in concs or dst not in concs:
         raise UnitError(f"cannot convert {su} to {du}: different kinds of quantity")
@@ -226,6 +231,16 @@ def _convert_kind(base: float, src: str, dst: str, name: str | None, su: str, du
     if dst == "mass_conc":
         return mol * _need(entry.molar_mass, entry, "molar mass", su, du)
     return mol * _need(entry.valence, entry, "valence", su, du)
+
+
+def _convert_iu(base: float, src: str, name: str | None, su: str, du: str) -> float:
+    """IU <-> grams (mass base unit) through the analyte's IU per microgram."""
+    entry = analyte(name)
+    if entry is None or entry.iu_per_mcg is None:
+        raise UnitError(f"cannot convert {su} to {du}: IU has no fixed mass for {name or 'this'}")
+    if src == "IU":
+        return base / entry.iu_per_mcg * 1e-6  # IU -> mcg -> g
+    return base * 1e6 * entry.iu_per_mcg  # g -> mcg -> IU
 
 
 def _need(fact: float | None, entry: Analyte, what: str, su: str, du: str) -> float:
@@ -257,6 +272,8 @@ def reference_unit(unit: str, analyte_name: str | None = None) -> str:
     """
     kind = dimension(unit)
     entry = analyte(analyte_name)
+    if kind == "IU" and entry is not None and entry.iu_per_mcg is not None:
+        return "mg"  # so "600 IU" and "15 mcg" of vitamin D line up
     if kind.endswith("_conc"):
         if entry and entry.molar_mass is not None:
             return "mmol/L"

@@ -17,7 +17,9 @@ PAIRS = [
      "Hypomagnesemia is serum magnesium below 1.5 mEq/L.", 0),
     ("The upper limit for supplemental magnesium is 350 mg.",
      "The upper limit for supplemental magnesium is 0.35 g.", 0),
+    ("The RDA of vitamin D for adults is 600 IU.", "The RDA of vitamin D for adults is 15 mcg.", 0),
     # disagreeing
+    ("The RDA of vitamin D for adults is 600 IU.", "The RDA of vitamin D for adults is 25 mcg.", 1),
     ("The upper limit for supplemental magnesium is 350 mg.",
      "The upper limit for supplemental magnesium is 400 mg.", 1),
     ("Normal magnesium is 0.7 to 1.0 mmol/L.", "Normal magnesium is 3.0 to 4.0 mg/dL.", 1),

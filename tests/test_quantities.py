@@ -32,6 +32,10 @@ CASES = [
     ("Keep glucose at 70 mg/dL or above.", ("70 mg/dL or above", 70, None, ">=", "mg/dL", "")),
     ("Low-dose aspirin (100 mg or less) is used.", ("100 mg or less", None, 100, "<=", "mg", "")),
     ("Prednisone 0.5 mg/kg/d is used.", ("0.5 mg/kg/d", 0.5, 0.5, "=", "mg/kg", "day")),
+    # a sign attached to the number is kept (a mean difference), a range dash is not a sign
+    ("Lactate fell (MD -1.09 mmol/L).", ("-1.09 mmol/L", -1.09, -1.09, "=", "mmol/L", "")),
+    ("It changed by \u22122.5 mg/dL.", ("\u22122.5 mg/dL", -2.5, -2.5, "=", "mg/dL", "")),
+    ("Use a 2-3 mg dose.", ("2-3 mg", 2, 3, "range", "mg", "")),
 ]
 
 

@@ -64,6 +64,10 @@ CONVERSIONS = [
     (200, "mg/dL", "mmol/L", "cholesterol", 5.17263),
     (30, "ng/mL", "nmol/L", "vitamin d", 74.8802),
     (7, "mg/dL", "mmol/L", "Serum Magnesium", 2.88007),
+    # vitamin D: 1 mcg = 40 IU (NIH ODS), so 600 IU = 15 mcg and 4,000 IU = 0.1 mg
+    (600, "IU", "mcg", "vitamin d", 15.0),
+    (4000, "IU", "mg", "vitamin D3", 0.1),
+    (25, "mcg", "IU", "cholecalciferol", 1000.0),
 ]
 
 
@@ -92,7 +96,8 @@ def test_magnesium_identity_one_mmol_is_2_43_mg_dl_and_2_meq():
     ("mg/dL", "mmol/L", "unobtainium"),
     ("mg", "mL", None),  # mass is not volume
     ("mg", "mg/dL", None),
-    ("IU", "mg", "vitamin d"),  # IU depends on the substance's biological activity
+    ("IU", "mg", "vitamin a"),  # IU of vitamin A depend on its chemical form
+    ("IU", "mg", None),
 ])
 def test_impossible_conversions_raise(src, dst, name):
     assert not can_convert(src, dst, name)
