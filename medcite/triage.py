@@ -53,9 +53,11 @@ _MODIFIER_LABELS = {
     "anticoagulant": "a blood thinner", "kidney_failure": "kidney failure",
     "immunosuppressed": "a weak immune system",
 }
-# Modifiers that raise a routine decision to urgent; the first two also raise self-care.
-_RAISE_ROUTINE = tuple(_MODIFIER_LABELS)
-_RAISE_SELF_CARE = ("young_infant", "infant")
+# Modifiers that raise a routine decision to urgent. Young children are left out: most of
+# their routine problems (a late first word) are not more urgent for their age. Only babies
+# under 3 months raise self-care to routine: a teething 9-month-old is still self-care.
+_RAISE_ROUTINE = tuple(name for name in _MODIFIER_LABELS if name != "young_child")
+_RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
 
 
