@@ -25,6 +25,9 @@ from collections.abc import Iterable
 from .models import Conflict, ConflictEntry, Quantity
 from .units import UnitError, canonical_unit, convert, normalise
 
+__all__ = ["COMPARED_MEASURES", "DEFAULT_TOLERANCE", "direction", "disagree", "find_conflicts",
+           "group_key", "interval"]
+
 # Measured levels ("her potassium was 3.1 mEq/L", a study group's mean) differ legitimately
 # between sources, so only recommendations, limits, thresholds and normal ranges are compared.
 COMPARED_MEASURES = ("intake", "upper_limit", "threshold", "normal_range")

@@ -30,6 +30,9 @@ import yaml
 
 from .errors import MedciteError
 
+__all__ = ["GLOSSARY_PATH", "HEDGES", "NEGATIONS", "Glossary", "add_glosses", "default", "find_terms",
+           "gloss", "load", "simplify"]
+
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
 
 NEGATIONS = frozenset((

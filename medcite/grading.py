@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 
 from .models import EvidenceType, Source
 
+__all__ = ["GRADES", "GRADE_LABELS", "MAX_AGE_YEARS", "STARTING_GRADE", "Grade", "grade", "grade_source",
+           "is_retracted", "step_down"]
+
 GRADES = ("high", "moderate", "low", "very_low")  # strongest first; values of Reference.grade
 GRADE_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very_low": "Very low"}
 MAX_AGE_YEARS = 15

@@ -21,6 +21,8 @@ from .models import Quantity
 from .text import sentence_spans
 from .units import ANALYTES, UnitError, canonical_unit, dimension
 
+__all__ = ["POPULATION_TERMS", "extract", "extract_all"]
+
 # -- numbers, units, comparators ----------------------------------------------------------
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"

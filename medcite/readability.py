@@ -30,6 +30,8 @@ from typing import Any
 from .errors import MedciteError
 from .text import sentence_spans
 
+__all__ = ["Readability", "flesch_kincaid", "grade", "measure", "syllables"]
+
 _LOCK = threading.Lock()
 _READY = False
 

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 
 from .errors import MedciteError
 
+__all__ = ["ANALYTES", "Analyte", "UnitError", "analyte", "can_convert", "canonical_unit", "convert",
+           "dimension", "normalise", "reference_unit"]
+
 
 class UnitError(MedciteError):
     """A unit we do not know, or a conversion that needs facts we do not have."""
