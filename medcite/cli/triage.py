@@ -66,7 +66,7 @@ def eval_triage(ctx: click.Context, set_path: Path | None, as_json: bool,
         return
     for part in [p for p in result if p not in ("sets", "errors", "timing_ms", "cpu_ms")]:
         s = result[part]
-        click.echo(f"{part:<8} {s['messages']:>4} messages  accuracy {s['accuracy']:.3f}  "
+        click.echo(f"{part:<10} {s['messages']:>4} messages  accuracy {s['accuracy']:.3f}  "
                    f"emergency recall {s['emergency_recall']:.3f}  "
                    f"over-triage self-care->emergency {s['over_triage_self_care']:.3f}")
     click.echo("\nlevel        precision  recall  support   (all messages)")
