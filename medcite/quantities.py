@@ -78,7 +78,7 @@ _MEASURE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("normal_range", re.compile(r"normal\s+(?:range|level|value)s?|reference\s+(?:range|interval)|"
                                 r"\bnormal\b|healthy\s+range|target\s+range", re.I)),
     ("dose", re.compile(
-        r"\bdos(?:e|es|ing|age)\b|\btak(?:e|es|ing|en)\b|\bgiven\b|administ|\btablets?\b|"
+        r"\bdos(?:e|es|ing|age)\b|\btak(?:e|es|ing|en)\b|\bgiven\b|\badminister(?:ed|ing)?\b|\btreated\s+with\b|\btablets?\b|"
         r"\bcapsules?\b|\bsupplement(?:s|ation|ing)?\b|\binfusion|\binjection|\btreatment\b|"
         r"\bprescribed\b|\bstart(?:ing)?\s+(?:at|with)|\bevery\s+\d+\s+hours\b|\bonce\s+a\b|"
         r"\btwice\b|\btimes\s+(?:a|per)\s+(?:day|week)\b", re.I)),
@@ -129,7 +129,7 @@ POPULATION_TERMS: dict[str, str] = {
     "pregnancy": r"pregnan\w*|expecting\s+mothers?",
     "breastfeeding": r"breast-?feeding|lactat\w*|nursing\s+mothers?",
     "infants": r"infants?|babies|baby|newborns?",
-    "children": r"child(?:ren)?(?!-)|kids?|p(?:a)?ediatric",  # not "child-bearing age"
+    "children": r"child(?:ren)?(?!-)|kids?|toddlers?|p(?:a)?ediatric",  # not "child-bearing age"
     "teens": r"teen(?:s|agers?)?|adolescen\w*",
     "older_adults": r"older\s+(?:adults|people|persons|patients)|elderly|seniors|"
                     r"(?:aged|over|older\s+than)\s+(?:6[5-9]|[7-9]\d)",
@@ -147,6 +147,8 @@ _RISK_GROUP = re.compile(r"(?:particularly|especially|notably|even)\s+(?:in|for|
                          re.I)
 _SUPPLEMENTAL = re.compile(r"\bsupplement(?:al|s|ation)?\b", re.I)
 _FOOD = re.compile(r"\b(?:from\s+)?(?:food|foods|diet|dietary\s+sources)\b", re.I)
+# Advice words that make "less than / no more than N mg" a limit rather than a description.
+_LIMIT_CUE = re.compile(r"\b(?:should|limit\w*|advis\w*|recommend\w*|keep|maximum)\b", re.I)
 _BULLET = re.compile(r"\s*(?:[-*\u2022\u2013]|\d+[.)])\s")
 _CLAUSE_END = re.compile(r"[;:()]|,\s|\band\b|\bwhile\b|\bwhereas\b|\bbut\b")
 
@@ -295,6 +297,10 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str]], list[int], list[in
     """
     subjects = [(m.start(), m.end(), _SUBJECTS[m.group(0).lower()])
                 for m in _SUBJECT_RE.finditer(sentence)]
+    # "HDL (good) cholesterol": the specific analyte names the whole phrase.
+    subjects = [hit for i, hit in enumerate(subjects)
+                if not (hit[2] == "cholesterol" and i and subjects[i - 1][2].endswith(" cholesterol")
+                        and hit[0] - subjects[i - 1][1] <= 12)]
     breaks = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(sentence)]
     return subjects, [a for a, _ in breaks], [b for _, b in breaks]
 
@@ -349,6 +355,8 @@ def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) ->
         return "level"
     if q.unit == "kg":  # body weight ("children under 45 kg"), never a dose on its own
         return "other"
+    if kind == "mass" and q.comparator in ("<", "<=") and _LIMIT_CUE.search(before):
+        return "upper_limit"  # "should limit sodium to no more than 2,300 mg"
     if q.unit.endswith("/kg") or _cue("dose", before) or _cue("dose", after):
         return "dose"
     if previous is not None and previous.unit == q.unit and not before.strip(" ;,()").strip():

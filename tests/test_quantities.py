@@ -64,6 +64,11 @@ def test_value_unit_comparator_and_span(sentence, expected):
     ("Children under 45 kg get a smaller dose.", "other"),  # a body weight, not a dose
     ("Women should consume 0.4 mg of folic acid daily.", "intake"),
     ("In the cohort, fiber intake was 12 g per day.", "other"),  # measured, not recommended
+    ("Healthy people should limit sodium to no more than 2,300 mg.", "upper_limit"),
+    ("You should have less than 200 mg a day of cholesterol.", "upper_limit"),
+    ("Patients taking less than 100 mg/day had fewer side effects.", "dose"),  # no advice
+    ("The Food and Drug Administration lists 2 g of it.", "other"),  # not "administer"
+    ("Most people are treated with 7.5 mg a day or less.", "dose"),
     ("A normal glucose tolerance test uses 75 g of glucose.", "other"),  # "normal": levels only
 ])
 def test_measure(sentence, measure):
@@ -78,6 +83,8 @@ def test_measure(sentence, measure):
     ("Serum creatinine above 1.3 mg/dL may mean kidney damage.", "creatinine"),
     ("Take 500 mg of acetaminophen.", "acetaminophen"),
     ("Take 500 mg twice.", ""),
+    ("If your HDL (good) cholesterol is below 40 mg/dL, ask why.", "hdl cholesterol"),
+    ("Keep LDL cholesterol below 100 mg/dL.", "ldl cholesterol"),
 ])
 def test_subject_is_the_nearest_entity(sentence, subject):
     assert extract(sentence)[0].subject == subject
