@@ -18,8 +18,21 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .models import Quantity
+from .quantity_vocab import (
+    BULLET,
+    CLAUSE_END,
+    FOOD,
+    LIMIT_CUE,
+    MEASURE_CUES,
+    POPULATION_RE,
+    POPULATION_TERMS,
+    RISK_GROUP,
+    SUBJECT_RE,
+    SUBJECTS,
+    SUPPLEMENTAL,
+)
 from .text import sentence_spans
-from .units import ANALYTES, UnitError, canonical_unit, dimension
+from .units import UnitError, canonical_unit, dimension
 
 __all__ = ["POPULATION_TERMS", "extract", "extract_all"]
 
@@ -39,7 +52,8 @@ _UNIT_DEN = (
 _PER_DAY = r"(?:\s*/\s*(?:day|d)(?![A-Za-z])|\s+(?:per|a|each|every)\s+day|\s+daily)"
 _RANGE_SEP = r"\s*(?:-|\u2013|\u2014|to)\s*"
 # "70 mg/dL or above", "100 mg or less": a bound written after the number.
-_POSTFIX = r"\s+or\s+(?:(?P<ge>more|above|higher|greater|over)|(?P<le>less|below|lower|fewer|under))\b"
+_POSTFIX = (r"\s+or\s+(?:(?P<ge>more|above|higher|greater|over)|"
+            r"(?P<le>less|below|lower|fewer|under))\b")
 _TAIL = (rf"\s*(?P<unit>{_UNIT_NUM}{_UNIT_DEN}?)(?![A-Za-z0-9])(?P<day>{_PER_DAY})?"
          rf"(?P<post>{_POSTFIX})?")
 # A sign only when attached and not after a word ("MD -1.09 mmol/L", never "310-420 mg").
@@ -62,95 +76,6 @@ _COMPARATORS: list[tuple[str, str]] = [
 _COMPARATOR_RE = [(re.compile(rf"(?:^|(?<=\W))(?:{pat})\s*$", re.I), op)
                   for pat, op in _COMPARATORS]
 
-# -- what a quantity measures: cue phrases in the clause before it ---------------------------
-
-_MEASURE_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("upper_limit", re.compile(
-        r"upper\s+(?:intake\s+)?limits?|tolerable\s+upper|\bULs?\b|maximum\s+(?:daily\s+)?"
-        r"(?:dose|intake|amount)|should\s+not\s+(?:take\s+)?(?:more|exceed)|safe\s+upper", re.I)),
-    # Recommended intakes only: "intake of 12 g/day" in a study describes what people ate.
-    ("intake", re.compile(
-        r"recommended\s+(?:dietary|daily)\s+(?:allowance|intake|amount)|\bRDAs?\b|"
-        r"daily\s+allowance|adequate\s+intake|\bAIs?\b|recommended\s+(?:intake|amount)|"
-        r"daily\s+(?:requirement|value)|dietary\s+reference|\bneeds?\s+(?:about|at\s+least)|"
-        r"should\s+(?:get|consume|eat|take|aim)|\baim\s+for\b|"
-        r"recommend\w*\b[^.;]{0,60}?\b(?:consume|get|eat|intake)", re.I)),
-    ("normal_range", re.compile(r"normal\s+(?:range|level|value)s?|reference\s+(?:range|interval)|"
-                                r"\bnormal\b|healthy\s+range|target\s+range", re.I)),
-    ("dose", re.compile(
-        r"\bdos(?:e|es|ing|age)\b|\btak(?:e|es|ing|en)\b|\bgiven\b|\badminister(?:ed|ing)?\b|\btreated\s+with\b|\btablets?\b|"
-        r"\bcapsules?\b|\bsupplement(?:s|ation|ing)?\b|\binfusion|\binjection|\btreatment\b|"
-        r"\bprescribed\b|\bstart(?:ing)?\s+(?:at|with)|\bevery\s+\d+\s+hours\b|\bonce\s+a\b|"
-        r"\btwice\b|\btimes\s+(?:a|per)\s+(?:day|week)\b", re.I)),
-    ("risk", re.compile(r"\brisk\b|\bchance\b|\bodds\b|\blikel(?:y|ihood)\b|\bincidence\b|"
-                        r"\bmortality\b|\breduc|\bincreas|\bdecreas|\bprevalence\b", re.I)),
-]
-
-# -- subjects: analytes from medcite.units plus common nutrients and drugs -------------------
-
-_EXTRA_SUBJECTS: dict[str, tuple[str, ...]] = {
-    "magnesium": ("hypomagnesemia", "hypermagnesemia", "hypomagnesaemia", "hypermagnesaemia"),
-    "potassium": ("hypokalemia", "hyperkalemia", "hypokalaemia", "hyperkalaemia"),
-    "sodium": ("hyponatremia", "hypernatremia", "hyponatraemia", "hypernatraemia"),
-    "calcium": ("hypocalcemia", "hypercalcemia", "hypocalcaemia", "hypercalcaemia"),
-    "glucose": ("hypoglycemia", "hyperglycemia", "hypoglycaemia", "hyperglycaemia"),
-    "phosphate": ("hypophosphatemia", "hyperphosphatemia"),
-    "vitamin a": ("retinol",), "vitamin b12": ("cobalamin", "b12"), "vitamin c": ("ascorbic acid",),
-    "vitamin e": ("tocopherol",), "vitamin k": (), "vitamin b6": ("pyridoxine",),
-    "folate": ("folic acid",), "iodine": (), "selenium": (), "fiber": ("fibre",),
-    "protein": (), "caffeine": (), "alcohol": (), "omega-3": ("fish oil",),
-    "hemoglobin a1c": ("hba1c", "a1c", "haemoglobin a1c"), "hemoglobin": ("haemoglobin",),
-    "blood pressure": ("systolic", "diastolic"),
-    "acetaminophen": ("paracetamol", "tylenol"), "ibuprofen": ("advil", "motrin"),
-    "aspirin": (), "metformin": (), "insulin": (), "levothyroxine": (), "warfarin": (),
-}
-
-
-def _subject_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for entry in ANALYTES:
-        for name in (entry.name, *entry.aliases):
-            if re.fullmatch(r"[a-z0-9 \-]+", name):  # skip ion formulas such as "mg2+"
-                table[name] = entry.name
-    for name, aliases in _EXTRA_SUBJECTS.items():
-        table[name] = name
-        for alias in aliases:
-            table[alias] = name
-    return table
-
-
-_SUBJECTS = _subject_table()
-_SUBJECT_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(k) for k in sorted(_SUBJECTS, key=len, reverse=True)) + r")\b",
-    re.I,
-)
-
-POPULATION_TERMS: dict[str, str] = {
-    "pregnancy": r"pregnan\w*|expecting\s+mothers?",
-    "breastfeeding": r"breast-?feeding|lactat\w*|nursing\s+mothers?",
-    "infants": r"infants?|babies|baby|newborns?",
-    "children": r"child(?:ren)?(?!-)|kids?|toddlers?|p(?:a)?ediatric",  # not "child-bearing age"
-    "teens": r"teen(?:s|agers?)?|adolescen\w*",
-    "older_adults": r"older\s+(?:adults|people|persons|patients)|elderly|seniors|"
-                    r"(?:aged|over|older\s+than)\s+(?:6[5-9]|[7-9]\d)",
-    "kidney_disease": r"kidney\s+(?:disease|problems?|failure|impairment|dysfunction)|"
-                      r"renal\s+(?:disease|failure|impairment|insufficiency|dysfunction)|\bCKD\b",
-    "men": r"(?-i:\b[Mm]en\b)|\bmales?\b",  # not "MEN 1" (a syndrome's acronym)
-    "women": r"(?-i:\b[Ww]omen\b)|\bfemales?\b",
-    "adults": r"(?<!older\s)\badults?\b",
-}
-_POPULATION_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in
-                  POPULATION_TERMS.items()]
-# "particularly in people with kidney problems" names who is most at risk, not whom the
-# number is for; such mentions are not given to the quantities of the sentence.
-_RISK_GROUP = re.compile(r"(?:particularly|especially|notably|even)\s+(?:in|for|among)?[^,.;]*$",
-                         re.I)
-_SUPPLEMENTAL = re.compile(r"\bsupplement(?:al|s|ation)?\b", re.I)
-_FOOD = re.compile(r"\b(?:from\s+)?(?:food|foods|diet|dietary\s+sources)\b", re.I)
-# Advice words that make "less than / no more than N mg" a limit rather than a description.
-_LIMIT_CUE = re.compile(r"\b(?:should|limit\w*|advis\w*|recommend\w*|keep|maximum)\b", re.I)
-_BULLET = re.compile(r"\s*(?:[-*\u2022\u2013]|\d+[.)])\s")
-_CLAUSE_END = re.compile(r"[;:()]|,\s|\band\b|\bwhile\b|\bwhereas\b|\bbut\b")
 
 
 def extract(text: str, default_subject: str = "", citation: str = "") -> list[Quantity]:
@@ -169,7 +94,7 @@ def extract(text: str, default_subject: str = "", citation: str = "") -> list[Qu
     intro = ""  # the sentence that introduces a list ("In general:"); bullets inherit its context
     for s_start, s_end in sentence_spans(text):
         sentence = text[s_start:s_end]
-        is_item = bool(_BULLET.match(sentence))
+        is_item = bool(BULLET.match(sentence))
         context = intro if is_item else ""
         subject = _nearest_subject(context, len(context), len(context)) or default_subject
         found.extend(_extract_sentence(text, s_start, s_end, subject, citation, context))
@@ -295,13 +220,14 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str]], list[int], list[in
     Long list-like sentences (rare-disease pages list dozens of "90%" findings) would otherwise
     be rescanned for every quantity they hold.
     """
-    subjects = [(m.start(), m.end(), _SUBJECTS[m.group(0).lower()])
-                for m in _SUBJECT_RE.finditer(sentence)]
+    subjects = [(m.start(), m.end(), SUBJECTS[m.group(0).lower()])
+                for m in SUBJECT_RE.finditer(sentence)]
     # "HDL (good) cholesterol": the specific analyte names the whole phrase.
     subjects = [hit for i, hit in enumerate(subjects)
-                if not (hit[2] == "cholesterol" and i and subjects[i - 1][2].endswith(" cholesterol")
+                if not (hit[2] == "cholesterol" and i
+                        and subjects[i - 1][2].endswith(" cholesterol")
                         and hit[0] - subjects[i - 1][1] <= 12)]
-    breaks = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(sentence)]
+    breaks = [(m.start(), m.end()) for m in CLAUSE_END.finditer(sentence)]
     return subjects, [a for a, _ in breaks], [b for _, b in breaks]
 
 
@@ -317,9 +243,9 @@ def _clause(sentence: str, a: int, b: int) -> tuple[int, int]:
 def _qualifier(sentence: str, a: int, b: int) -> str:
     left, right = _clause(sentence, a, b)
     window = sentence[left:right]
-    if _SUPPLEMENTAL.search(window):
+    if SUPPLEMENTAL.search(window):
         return "supplemental"
-    if _FOOD.search(window):
+    if FOOD.search(window):
         return "food"
     return ""
 
@@ -355,7 +281,7 @@ def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) ->
         return "level"
     if q.unit == "kg":  # body weight ("children under 45 kg"), never a dose on its own
         return "other"
-    if kind == "mass" and q.comparator in ("<", "<=") and _LIMIT_CUE.search(before):
+    if kind == "mass" and q.comparator in ("<", "<=") and LIMIT_CUE.search(before):
         return "upper_limit"  # "should limit sodium to no more than 2,300 mg"
     if q.unit.endswith("/kg") or _cue("dose", before) or _cue("dose", after):
         return "dose"
@@ -367,7 +293,7 @@ def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) ->
 
 
 def _cue(name: str, window: str) -> bool:
-    return any(pattern.search(window) for cue, pattern in _MEASURE_CUES if cue == name)
+    return any(pattern.search(window) for cue, pattern in MEASURE_CUES if cue == name)
 
 
 def _populations(sentence: str, left: int = 0, right: int | None = None) -> list[str]:
@@ -380,9 +306,9 @@ def _populations(sentence: str, left: int = 0, right: int | None = None) -> list
 @lru_cache(maxsize=512)
 def _population_hits(sentence: str) -> list[tuple[int, int, str]]:
     """Every population mention of a sentence, scanned once (see `_scan`)."""
-    return [(hit.start(), hit.end(), name) for name, pattern in _POPULATION_RE
+    return [(hit.start(), hit.end(), name) for name, pattern in POPULATION_RE
             for hit in pattern.finditer(sentence)
-            if not _RISK_GROUP.search(sentence[max(0, hit.start() - 60):hit.start()])]
+            if not RISK_GROUP.search(sentence[max(0, hit.start() - 60):hit.start()])]
 
 
 def _assign_populations(sentence: str, offset: int, quantities: list[Quantity]) -> None:
