@@ -106,3 +106,13 @@ def test_seed_answers_do_not_conflict_with_themselves():
     qs = extract_all([(p.name, p.read_text(encoding="utf-8")) for p in paths])
     assert len(qs) > 5
     assert find_conflicts(qs) == []
+
+
+def test_conflicts_and_quantities_serialise_to_json():
+    import json
+
+    qs = extract_all([("1", "The RDA of magnesium is 300 mg."), ("2", "The RDA of magnesium is 420 mg.")])
+    (c,) = find_conflicts(qs)
+    data = json.loads(json.dumps({"conflict": c.to_dict(), "quantities": [q.to_dict() for q in qs]}))
+    assert data["conflict"]["entries"][0]["quote"] == "300 mg"
+    assert data["quantities"][1]["measure"] == "intake"
