@@ -167,3 +167,17 @@ def test_seed_001_thresholds_and_limits():
     assert ("upper_limit", "=", 350.0, 350.0, "mg") in by_measure
     assert ("intake", "range", 310.0, 420.0, "mg") in by_measure
     assert all(q.subject == "magnesium" for q in qs)
+
+
+def test_random_text_never_crashes_and_spans_stay_exact():
+    import random
+
+    rng = random.Random(0)
+    words = ["mg", "mg/dL", "mmol/L", "mEq/L", "IU", "%", "between", "and", "to", "below",
+             "above", "or more", "magnesium", "women", "-", "1,000", "0.5", ".5", "per day",
+             "daily", "g", "mcg", "kg", "not", "no more than", "\u2212", "(", ")", ";", "\n"]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words + [str(rng.randint(0, 5000))])
+                        for _ in range(rng.randint(0, 25)))
+        for q in extract(text):
+            assert text[q.start:q.end] == q.quote
