@@ -175,8 +175,12 @@ class Context:
         if self.k.openers.match(sentence.lstrip()) and _ASKS_ABOUT.search(self.text, a, start) \
                 and not self.k.personal.search(self.text, a, b):
             return True
-        asks = bool(self.k.openers.match(chunk)) or (
-            sentence.endswith("?") and cb >= len(self.text[:b].rstrip()))
+        question = sentence.endswith("?")
+        # An opener counts at the start of a sentence, or anywhere in a real question: in
+        # "...has been weeing a lot, is really thirsty" the "is" continues a statement.
+        first = not self.text[a:ca].strip()
+        asks = (bool(self.k.openers.match(chunk)) and (first or question)) or (
+            question and cb >= len(self.text[:b].rstrip()))
         if not asks:
             return False
         if _ASKS_ABOUT.search(self.text, ca, start):

@@ -18,7 +18,7 @@ def result():
 
 def test_the_set_has_the_promised_shape():
     rows = [row for path in default_sets().values() for row in load_set(path)]
-    assert set(default_sets()) == {"heldout", "dev", "late", "blind"}
+    assert set(default_sets()) == {"heldout", "dev", "late", "blind", "late2"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
