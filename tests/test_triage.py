@@ -239,3 +239,14 @@ def test_docstring_examples_run():
     import medcite.triage
 
     assert doctest.testmod(medcite.triage).failed == 0
+
+
+@pytest.mark.parametrize("message, level", [
+    ("I cant breathe through my nose with this cold", S),
+    ("I suddenly can't see out of my left eye", E),
+    ("my left hand went numb and I can't grip anything", U),
+    ("please help, my son is vomiting and burning up", U),
+    ("help me understand my cholesterol results", N),
+])
+def test_safety_net_for_unlisted_wordings(message, level):
+    assert triage(message).level is level
