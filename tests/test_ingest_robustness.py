@@ -123,6 +123,8 @@ def build_batch(folder: Path, secret: Path) -> tuple[dict[str, bytes], dict[str,
         "nul_in_text.txt": b"Looks like text\x00\x00 but holds NUL bytes",
         "bad_mapping.jsonl": json.dumps({"_id": "1", "text": "x"}).encode() + b"\n",
         "malformed_jats.nxml": b"<article><front><article-meta><title-group><article-title>Cut",
+        "malformed_topics.xml": b'<?xml version="1.0"?><health-topics total="1">'
+                                b'<health-topic title="Cut off" url="https://x.invalid/a"',
     }
     sidecar = folder / "bad_mapping.jsonl.mapping.yaml"
     sidecar.write_text("idd: x\n", encoding="utf-8")
