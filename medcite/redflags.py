@@ -57,7 +57,7 @@ _STOP_TEXT = (
 _STOP = frozenset(_STOP_TEXT.split())
 _EVIDENCE = (EvidenceType.PATIENT_EDUCATION.value, EvidenceType.PROJECT_OVERVIEW.value)
 _STEMMER = snowballstemmer.stemmer("english")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -110,9 +110,13 @@ def heading_level(line: str) -> TriageLevel | None:
     return None
 
 
-def parse_items(text: str, passages: list[Passage], source_id: str, title: str) -> list[RedFlagItem]:
-    """Red-flag items of one source's text (headings inline as "...if:" lines or as sections)."""
-    condition = condition_of(title)
+def parse_items(text: str, passages: list[Passage], source_id: str, title: str,
+                condition: str = "") -> list[RedFlagItem]:
+    """Red-flag items of one source's text (headings inline as "...if:" lines or as sections).
+
+    `condition` defaults to the title before any subtitle (`condition_of`).
+    """
+    condition = condition or condition_of(title)
     items: list[RedFlagItem] = []
     for heading, level, a, b in _lists(text, passages):
         for start, end in _item_spans(text, a, b):
@@ -148,17 +152,38 @@ def _lists(text: str, passages: list[Passage]) -> Iterable[tuple[str, TriageLeve
             yield name, level, min(p.start for p in parts), max(p.end for p in parts)
 
 
+def _looks_like_heading(line: str) -> bool:
+    """A short Title Case line without final punctuation ("Older Adults", "Lung Function Test").
+
+    >>> _looks_like_heading("Older Adults"), _looks_like_heading("Have shaking chills")
+    (True, False)
+    """
+    words = line.split()
+    if not words or len(words) > 8 or line[-1] in ".!?;:,":
+        return False
+    if len(words) <= 2:
+        return all(w[0].isupper() or len(w) <= 3 for w in words)
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) > 1 and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
 def _item_spans(text: str, a: int, b: int) -> Iterable[tuple[int, int]]:
     # Bulleted lines are items; a plain line after the list has started ends it (a closing
-    # paragraph such as a copyright notice is not a red flag).
+    # paragraph such as a copyright notice is not a red flag). Lists without bullets (one item
+    # per line, as in MedQuAD) end at a heading-like line or a long paragraph.
     started = False
+    count = 0
     for m in re.finditer(r"[^\n]+", text[a:b]):
         line = m.group()
-        bullet = _BULLET.match(line)
-        if not bullet and started:
-            break
-        if not bullet and (len(line) > 160 or not line.strip()):
+        stripped = line.strip()
+        if not stripped:
             continue
+        bullet = _BULLET.match(line)
+        if not bullet and (started or len(stripped) > 160 or _looks_like_heading(stripped)):
+            break
+        count += 1
+        if count > 15:  # a real red-flag list is short; past this we are in running text
+            break
         started = started or bool(bullet)
         start = a + m.start() + (bullet.end() if bullet else 0)
         end = a + m.end()
@@ -209,8 +234,10 @@ class LibraryRedFlags:
             # Cheap first look: a red-flag heading always says "if" or "when".
             if not text or not re.search(r"\b(?:if|when)\b", text, re.I):
                 continue
+            # MedQuAD-style records name their topic ("focus"); their titles are questions.
+            focus = source.metadata.get("focus") if isinstance(source.metadata, dict) else ""
             items.extend(parse_items(text, store.source_passages(source.id), source.id,
-                                     source.title))
+                                     source.title, str(focus or "")))
         if cache is not None:
             try:
                 cache.parent.mkdir(parents=True, exist_ok=True)

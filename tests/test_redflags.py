@@ -220,3 +220,15 @@ def test_docstring_examples_run():
     import medcite.redflags
 
     assert doctest.testmod(medcite.redflags).failed == 0
+
+
+def test_unbulleted_lists_end_at_a_heading_and_focus_names_the_condition():
+    text = ("Intro paragraph.\n  \nGet emergency help right away if:\n  \n"
+            "Your child cannot stop coughing and turns blue\n  \n"
+            "Your child is too breathless to drink\n  \nLiving With Croup\n  \n"
+            "Most children get better at home within a few days.\n")
+    items = parse_items(text, [], "medquad:x", "What are the symptoms of Croup ?", "Croup")
+    assert [i.text for i in items] == ["Your child cannot stop coughing and turns blue",
+                                       "Your child is too breathless to drink"]
+    assert {i.condition for i in items} == {"Croup"}
+    assert {i.level for i in items} == {"emergency"}
