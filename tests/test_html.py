@@ -151,3 +151,13 @@ def test_ingest_html_into_library(app):
     assert {p.section for p in parts} == {"", "Common triggers", "What you can do"}
     for p in parts:
         assert text[p.start:p.end] == p.text
+
+
+def test_div_headers_and_footers_outside_the_article_are_dropped():
+    page = (b'<body><div id="site-header">Brand name and search</div>'
+            b'<article><div class="article-header"><p>By a staff writer, May 2024.</p></div>'
+            b"<p>Cramps in the calf often ease with gentle stretching and walking.</p></article>"
+            b'<div class="page-footer">Contact and legal links</div></body>')
+    text = parse_html(page, "x", "k").text
+    assert "By a staff writer" in text and "gentle stretching" in text
+    assert "Brand name" not in text and "legal links" not in text

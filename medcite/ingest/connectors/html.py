@@ -52,6 +52,10 @@ _CHROME_WORDS = re.compile(
     r"menu|masthead)(?:$|[-_ ])",
     re.IGNORECASE,
 )
+# Class/id words that mean page chrome only outside <main>/<article> ("article-footer" inside an
+# article may hold its references or date, so it stays).
+_OUTER_WORDS = re.compile(r"(?:^|[-_ ])(header|footer|banner|topbar|toolbar)(?:$|[-_ ])",
+                          re.IGNORECASE)
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCKS = frozenset(
     ["p", "div", "section", "article", "main", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption", "blockquote", "pre", "figure", "figcaption", "address", "hr", "details", "summary", "li", "header", "footer", "aside", "center", "body", "html"]
@@ -215,7 +219,8 @@ def _strip_chrome(root: lxml.html.HtmlElement) -> None:
     for el in root.iter(etree.Element):
         if el.tag in ("html", "body", "main") or el in dropped:
             continue
-        if _is_chrome(el) or (el.tag in _CHROME_TAGS and _outside_content(el)):
+        if _is_chrome(el) or ((el.tag in _CHROME_TAGS or _OUTER_WORDS.search(
+                f"{el.get('class') or ''} {el.get('id') or ''}")) and _outside_content(el)):
             doomed.append(el)
     for el in doomed:
         # drop_tree keeps the element's tail text, which belongs to its parent.
