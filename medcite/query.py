@@ -49,7 +49,7 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                      r"|\bwhat (levels?|numbers?|readings?|values?)\b|\breference range\b"
                      r"|\bcut[- ]?off\b|\bconsidered (high|low|normal|dangerous|too)\b"
                      r"|\bat what (levels?|point|number)\b|\b(dangerously|too) (high|low)\b"
-                     r"|\bwhat is (a )?(normal|healthy|good|safe) (level|range|number|reading)\b"),
+                     r"|\bnormal\b.{0,30}\b(levels?|ranges?)\b|\b(levels?|ranges?)\b.{0,20}\bnormal\b"),
     ("dose", 4, r"\bhow (much|many)\b|\bdos(e|es|age|ages|ing)\b|\bhow often should\b"
                 r"|\b(daily|recommended|right) (intake|amount|allowance|requirement|dose)\b"
                 r"|\b(rda|upper limit|tolerable upper)\b|\bwhat amount\b"
@@ -61,8 +61,8 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                      r"|\b(get|getting|gets) (better|worse)\b|\bpermanent(ly)?\b"
                      r"|\b(fatal|deadly|terminal)\b|\bdie (of|from)\b"
                      r"|\bwill (i|she|he|it|they) be (ok|okay|fine|normal)\b"),
-    ("diagnosis", 3, r"\bdiagnos(e|ed|is|ing|tic)\b|\btest(s|ed|ing)? (for|to|positive|negative)\b"
-                     r"|\bhow (do|can|will|would) (doctors?|they|you|i) (know|tell|find out|check)\b"
+    ("diagnosis", 3, r"\bdiagnos(e|is|ing|tic)\b|\bdiagnosed\b(?! with)|\btest(s|ed|ing)? (for|to|positive|negative)\b"
+                     r"|\bhow (do|can|will|would) (doctors?|they) (know|tell|find out|check)\b"
                      r"|\bscreen(ed|ing)? for\b|\bwhat tests?\b|\b(checked|check) for\b"
                      r"|\bwhich tests?\b|\bconfirm(ed)? (it|that|if)\b"),
     ("prevention", 3, r"\bprevent(s|ed|ing|ion|ive)?\b|\bavoid(ing)? (getting|it|them)\b"
@@ -70,7 +70,8 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                       r"|\bstop (it|them|this) from\b|\bkeep (it|them|this) from (coming|happening)\b"
                       r"|\b(lower|reduce|cut) (my|the|your|her|his) (risk|chances?) of (getting|developing)\b"),
     ("treatment", 3, r"\btreat(s|ed|ing|ment|ments)?\b|\bcur(e|es|ed|ing)\b|\bget rid of\b"
-                     r"|\bwhat (can|should|do) (i|we|she|he|they|you) (do|take|use)\b"
+                     r"|\bwhat (else )?(can|should|do) (i|we|she|he|they|you) (do|take|use)\b"
+                     r"|\bwhat (is|are) (safe|ok|okay|good|best)( for \w+)? to (take|use)\b"
                      r"|\bremed(y|ies)\b|\btherap(y|ies)\b|\bmanag(e|ing|ement)\b"
                      r"|\breliev(e|es|ing)\b|\brelief\b|\bhelps? (with|for|to)\b|\bease\b"
                      r"|\bhow (to|do i|can i|do you|can we) (stop|fix|ease|reduce|lower|raise|"
@@ -85,7 +86,8 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
     ("risk", 3, r"\brisks?\b|\bchances? of\b|\blikel(y|ihood)\b|\bsafe(ly|ty)?\b"
                 r"|\bdanger(ous)?\b|\bharm(ful)?\b|\bam i at\b|\bhereditary\b|\bgenetic\b"
                 r"|\bruns? in (the|my)? ?famil(y|ies)\b|\bcontagious\b|\bcatch(ing)? it\b"
-                r"|\bwho (gets|is at)\b|\bok(ay)? to (take|use|have|eat|drink)\b"),
+                r"|\bwho (gets|is at)\b|\bok(ay)? to (take|use|have|eat|drink)\b"
+                r"|\bis (that|it|this) (ok|okay|alright|all right)\b"),
     ("definition", 1, r"\bwhat (is|are|'s)\b|\bwhat does .{1,40} mean\b|\bmeaning of\b"
                       r"|\bdefin(e|ition)\b|\bexplain\b"),
 ]
@@ -112,7 +114,11 @@ _POPULATION_CUES = {
 }
 _POPULATION_PATTERNS = {k: re.compile(v) for k, v in _POPULATION_CUES.items()}
 _WEAK_CHILD = re.compile(r"\b(son|daughter|boy|girl)\b")
-_AGE = re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?|y/?o)(?:[- ]old)?\b|\baged? (\d{1,3})\b")
+_AGE = re.compile(
+    r"\b(\d{1,3})[- ]?(?:(?:years?|yrs?)[- ]old|y/?o)\b|\baged? (\d{1,3})\b"
+    r"|\b(?:i am|i'm|he is|he's|she is|she's|(?:son|daughter|mother|mom|father|dad|husband|"
+    r"wife|partner|brother|sister|grandson|granddaughter) is) (\d{1,3})\b"
+    r"(?! ?(?:mg|%|kg|lbs?|pounds|weeks|days|months|cm|mm|mmol))")
 _POPULATION_ENTITIES = {
     "pregnancy": {"pregnancy", "gestational diabetes", "preeclampsia", "eclampsia",
                   "morning sickness", "miscarriage", "preterm labor", "breastfeeding",
@@ -217,7 +223,7 @@ def populations(message: str, matches: list[Match] | None = None) -> list[str]:
     """
     text = fold(message)
     found = {name for name, pattern in _POPULATION_PATTERNS.items() if pattern.search(text)}
-    ages = [int(a or b) for a, b in _AGE.findall(text)]
+    ages = [int(next(g for g in groups if g)) for groups in _AGE.findall(text)]
     if any(age < 18 for age in ages) or (_WEAK_CHILD.search(text) and not ages):
         found.add("children")
     if any(age >= 65 for age in ages if age < 120):
@@ -252,9 +258,11 @@ def expansions(question_matches: list[Match], context_matches: list[Match] = ())
                 put(m.text, W_CONTEXT * 2, asked)
             if m.how != "exact":
                 put(m.corrected or entry.canonical, W_CORRECTED * scale, skip)
-            put(entry.canonical, W_CANONICAL * scale, skip)
             if entry.category == "body_part":
-                continue  # "legs" -> "thigh" helps nobody
+                # "tummy" -> "stomach" helps a little; "legs" -> "thigh" helps nobody.
+                put(entry.canonical, W_SYNONYM * scale, skip)
+                continue
+            put(entry.canonical, W_CANONICAL * scale, skip)
             for name in entry.synonyms[:MAX_SYNONYMS]:
                 put(name, W_SYNONYM * scale, skip)
             for name in entry.library_synonyms[:MAX_SYNONYMS]:

@@ -35,6 +35,8 @@ QTYPE_EXAMPLES = [
     ("What can I do for a charley horse?", "treatment"),
     ("best way to get rid of eczema", "treatment"),
     ("How to relieve muscle cramps quickly", "treatment"),
+    ("I already stretch every night. What else can I do?", "treatment"),
+    ("What is safe for her to take for leg cramps?", "treatment"),
     # prevention
     ("How can I prevent kidney stones?", "prevention"),
     ("Is there a way to avoid getting leg cramps when I run?", "prevention"),
@@ -120,6 +122,8 @@ def test_question_type_of_a_drug_cause_is_side_effects_but_of_a_condition_is_cau
     ("my daughter has eczema", ["children"]),
     ("my elderly father has chronic kidney disease", ["older_adults", "kidney_disease"]),
     ("What is a normal potassium level?", []),
+    ("I have taken omeprazole for 3 years. Is my magnesium low?", []),
+    ("my son is 3 and has a rash", ["children"]),
 ])
 def test_populations(message, expected):
     assert analyze(message).population == expected
@@ -127,6 +131,11 @@ def test_populations(message, expected):
 
 def test_populations_are_the_shared_names():
     assert set(populations("pregnant child elderly dialysis")) == set(POPULATIONS)
+
+
+def test_back_story_diagnosis_is_not_a_diagnosis_question():
+    message = "I was diagnosed with gout last year. My friend says cherries help. Is that ok?"
+    assert analyze(message).qtype == "risk"
 
 
 def test_reduce_drops_greeting_story_and_sign_off():
@@ -198,6 +207,7 @@ def test_fuzzy_correction_expands_to_the_corrected_term():
 def test_body_parts_do_not_expand_to_their_synonyms():
     a = analyze("pain in my legs")
     assert "thigh" not in a.expansions
+    assert analyze("pain in my tummy").expansions["stomach"] == 0.5
 
 
 def test_library_synonyms_weigh_less_than_project_synonyms():
