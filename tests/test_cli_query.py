@@ -33,12 +33,12 @@ def test_analyze_json(tmp_path):
 def test_vocabulary_lookup_and_rebuild(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
-    (notes / "t.md").write_text('---\ntitle: "Tetany"\nalso_called: ["Carpopedal spasm"]\n---\n'
-                                "Tetany is a made-up note for this test.\n", encoding="utf-8")
+    (notes / "t.md").write_text('---\ntitle: "Glimmer palsy"\nalso_called: ["Glimmer spasm"]\n---\n'
+                                "Glimmer palsy is a made-up note for this test.\n", encoding="utf-8")
     lib = str(tmp_path / "lib")
     assert run("--library", lib, "ingest", "-q", str(notes)).exit_code == 0
-    out = run("--library", lib, "vocabulary", "lookup", "carpopedal spasm").output
-    assert out.startswith("Tetany [other, library]")
+    out = run("--library", lib, "vocabulary", "lookup", "glimmer spasm").output
+    assert out.startswith("Glimmer palsy [other, library]")
     assert "1 sources read; 1 library concepts." in run("--library", lib, "vocabulary",
                                                         "rebuild").output
     assert "acetaminophen [drug, built-in]" in run("--library", lib, "vocabulary", "lookup",

@@ -43,7 +43,7 @@ def test_ingest_builds_the_library_vocabulary_and_load_merges_it(app, tmp_path):
     notes.mkdir()
     write_note(notes, "ekbom", 'focus: "Restless legs syndrome"\n'
                                'focus_synonyms: ["Ekbom syndrome", "Wittmaack-Ekbom syndrome"]')
-    write_note(notes, "tetany", 'also_called: ["Carpopedal spasm"]\ntitle: "Tetany"')
+    write_note(notes, "tetany", 'also_called: ["Glimmer spasm"]\ntitle: "Glimmer palsy"')
     assert not app.ingest([notes]).failed
     # The ingest itself brought the library vocabulary in step (AFTER_INGEST hook).
     assert LibraryVocabulary(app.settings.home).refresh(app.store) == 0
@@ -51,7 +51,7 @@ def test_ingest_builds_the_library_vocabulary_and_load_merges_it(app, tmp_path):
     # A library synonym of a built-in concept joins that concept...
     assert [e.canonical for e in vocab.lookup("ekbom syndrome")] == ["restless legs syndrome"]
     # ...and a library-only concept stands on its own.
-    assert [e.canonical for e in vocab.lookup("carpopedal spasm")] == ["Tetany"]
+    assert [e.canonical for e in vocab.lookup("glimmer spasm")] == ["Glimmer palsy"]
     a = analyze("what helps restless legs?", vocab)
     assert a.expansions["ekbom syndrome"] == 0.4
     # The built-in vocabulary itself is untouched.

@@ -51,13 +51,18 @@ def test_every_file_parses_and_names_are_unique_per_entry():
     ("high blood pressure", "hypertension"),
     ("pink eye", "conjunctivitis"),
     ("epsom salts", "magnesium sulfate"),
-    ("Lasix", "loop diuretic"),
-    ("Prilosec", "proton pump inhibitor"),
+    ("Dilantin", "anticonvulsant"),
+    ("Pepcid", "h2 blocker"),
     ("a1c", "hemoglobin a1c"),
     ("kidney dialysis", "dialysis"),
 ])
 def test_lay_to_medical(vocab, text, expected):
     assert canon(vocab, text) == [expected]
+
+
+def test_a_brand_name_maps_to_its_generic_and_its_class(vocab):
+    assert canon(vocab, "Lasix") == ["loop diuretic", "furosemide"]
+    assert canon(vocab, "prilosec") == ["proton pump inhibitor", "omeprazole"]
 
 
 @pytest.mark.parametrize(("medical", "lay"), [
