@@ -265,9 +265,18 @@ def expansions(question_matches: list[Match], context_matches: list[Match] = ())
             put(entry.canonical, W_CANONICAL * scale, skip)
             for name in entry.synonyms[:MAX_SYNONYMS]:
                 put(name, W_SYNONYM * scale, skip)
-            for name in entry.library_synonyms[:MAX_SYNONYMS]:
+            for name in _useful_library_names(entry.library_synonyms, said, entry.canonical):
                 put(name, W_LIBRARY * scale, skip)
     return out
+
+
+def _useful_library_names(names: list[str], said: str, canonical: str) -> list[str]:
+    """Library names worth searching for: not catalogue variants of a name already searched
+    ("Restless legs syndrome, susceptibility to, 1" adds nothing to "restless legs syndrome")."""
+    known = (said, term_key(canonical))
+    useful = [n for n in names if "," not in n and len(n) > 4
+              and not any(k and k in term_key(n) for k in known)]
+    return useful[:MAX_SYNONYMS]
 
 
 @functools.cache

@@ -184,8 +184,13 @@ class Vocabulary:
             self.entries.append(entry)
             self._by_name[key] = pos
             known = entry
-        for name in (known.canonical, *known.synonyms, *known.library_synonyms):
+        for name in (known.canonical, *known.synonyms):
             self._index_name(name, pos, misspelt=False, speller=known.builtin)
+        for name in known.library_synonyms:
+            # Short library abbreviations ("WED", "LE") read as ordinary words when lowercased:
+            # they only match as written in capitals, and not at all when stored lowercase.
+            if " " in name.strip() or len(name.strip()) > 4 or name.strip().isupper():
+                self._index_name(name, pos, misspelt=False, speller=False)
         for name in known.misspellings:
             self._index_name(name, pos, misspelt=True, speller=False)
         return known

@@ -8,7 +8,7 @@ from pathlib import Path
 from medcite.libvocab import LibraryVocabulary, entries_of_source, uninvert
 from medcite.models import Source
 from medcite.query import analyze
-from medcite.vocabulary import Vocabulary
+from medcite.vocabulary import Entry, Vocabulary
 
 
 def write_note(folder: Path, name: str, front: str, body: str = "Some text about it.") -> Path:
@@ -129,3 +129,15 @@ def test_load_reuses_the_merged_vocabulary_until_the_file_changes(app, tmp_path)
 
 def test_load_without_a_library_file_is_the_builtin(tmp_path):
     assert len(Vocabulary.load(tmp_path)) == len(Vocabulary.builtin())
+
+
+def test_noisy_library_names_are_not_searched_for():
+    vocab = Vocabulary.builtin()
+    vocab.merge_library([Entry("Quibble syndrome", "other", builtin=False, library_synonyms=[
+        "Quibble syndrome, susceptibility to, 1", "wed", "QBS", "Snorf disease"])])
+    a = analyze("what is quibble syndrome?", vocab)
+    assert a.expansions == {"snorf disease": 0.4}
+    # A short lowercase library name never matches ordinary words; capitals match as written.
+    assert vocab.match("we got wed in may") == []
+    assert [m.entry.canonical for m in vocab.match("my QBS is back")] == ["Quibble syndrome"]
+    assert vocab.match("qbs") == []
