@@ -121,10 +121,10 @@ def test_load_reuses_the_merged_vocabulary_until_the_file_changes(app, tmp_path)
     app.ingest([notes])
     first = Vocabulary.load(app.settings.home)
     assert Vocabulary.load(app.settings.home) is first
-    write_note(notes, "b", 'also_called: ["Zonk"]\ntitle: "Zank disease"')
+    write_note(notes, "b", 'also_called: ["Zonkitis"]\ntitle: "Zank disease"')
     app.ingest([notes])
     second = Vocabulary.load(app.settings.home)
-    assert second is not first and second.lookup("zonk")
+    assert second is not first and second.lookup("zonkitis")
 
 
 def test_load_without_a_library_file_is_the_builtin(tmp_path):
