@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+
+import pytest
+from conftest import shared_path
 
 from medcite.libvocab import LibraryVocabulary, entries_of_source, uninvert
 from medcite.models import Source
@@ -141,3 +145,46 @@ def test_noisy_library_names_are_not_searched_for():
     assert vocab.match("we got wed in may") == []
     assert [m.entry.canonical for m in vocab.match("my QBS is back")] == ["Quibble syndrome"]
     assert vocab.match("qbs") == []
+
+
+@pytest.mark.slow
+def test_medquad_library_vocabulary_timings(tmp_path):
+    """The numbers in docs/query-understanding.md: `pytest tests/test_libvocab.py -m slow -s`."""
+    from medcite.ingest.pipeline import Ingestor
+    from medcite.settings import Settings
+    from medcite.store import open_store
+
+    corpus = shared_path("data", "medquad", "corpus.jsonl")
+    settings = Settings.load(home=tmp_path)
+    store = open_store(settings.store_url, tmp_path)
+    report = Ingestor(store, settings).ingest([corpus])  # no hooks: only the store is needed
+    lib = LibraryVocabulary(tmp_path)
+    t0 = time.perf_counter()
+    sources = lib.rebuild(store)
+    rebuild = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    vocab = Vocabulary.load(tmp_path)
+    cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    assert Vocabulary.load(tmp_path) is vocab
+    warm = time.perf_counter() - t0
+    messages = [
+        "Hello. My husband is 67, he has type 2 diabetes and takes metformin and a statin. For "
+        "two weeks his calves cramp at night and his eyelid twitches. Could it be his magnesium? "
+        "How much should he take, and is it safe with his kidneys? Thank you, Sue",
+        "what is the treatment for restless legs in pregnancy",
+        "can omeprazole cause low magnesium?", "fibromyalgya and hypothyroidsm help"]
+    analyze("warm up", vocab)
+    cpu = []
+    for _ in range(100):
+        for message in messages:
+            c0 = time.thread_time()
+            analyze(message, vocab)
+            cpu.append(time.thread_time() - c0)
+    cpu.sort()
+    p50, p95 = cpu[len(cpu) // 2], cpu[int(0.95 * (len(cpu) - 1))]
+    print(f"\nMedQuAD: {report.added} sources ingested; vocabulary rebuild {sources} sources in "
+          f"{rebuild:.2f} s; load {cold:.2f} s cold, {warm * 1000:.2f} ms cached, {len(vocab)} "
+          f"concepts; analyze CPU p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms")
+    assert p95 < 0.005
+    store.close()
