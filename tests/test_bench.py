@@ -11,8 +11,6 @@ from click.testing import CliRunner
 from medcite.bench import bench_search, load_queries
 from medcite.cli import main
 from medcite.errors import MedciteError
-from medcite.evaluate.baseline import Bm25Baseline
-from medcite.models import Hit
 from medcite.service import Medcite
 
 NOTES = {
@@ -23,19 +21,6 @@ NOTES = {
     "sleep.md": "# Sleep\n\nAdults need seven or more hours of sleep. Restless legs can keep "
                 "people awake at night.",
 }
-
-
-@pytest.fixture
-def searchable(monkeypatch):
-    """A search over the library's own passages until the retrieval engine lands."""
-    if hasattr(Medcite, "search"):
-        return
-    def search(self: Medcite, query: str, k: int = 10, **_: object) -> list[Hit]:
-        passages = {p.id: p for batch in self.store.iter_passages() for p in batch}
-        bm25 = Bm25Baseline({pid: p.text for pid, p in passages.items()})
-        return [Hit(passages[pid], self.store.get_source(passages[pid].source_id), score)
-                for pid, score in bm25.search(query, k)]
-    monkeypatch.setattr(Medcite, "search", search, raising=False)
 
 
 @pytest.fixture
@@ -60,7 +45,7 @@ def test_load_queries_text_and_jsonl(tmp_path: Path):
         load_queries(tmp_path / "empty.txt")
 
 
-def test_bench_search_reports_both_systems(library: Path, searchable):
+def test_bench_search_reports_both_systems(library: Path):
     app = Medcite.open(library)
     try:
         report = bench_search(app, ["magnesium cramps", "ferritin"], n=6, warmup=2,
@@ -76,7 +61,7 @@ def test_bench_search_reports_both_systems(library: Path, searchable):
         report["medcite"]["p50_ms"] / report["bm25"]["p50_ms"], rel=0.01)
 
 
-def test_bench_without_queries_uses_library_titles(library: Path, searchable):
+def test_bench_without_queries_uses_library_titles(library: Path):
     app = Medcite.open(library)
     try:
         report = bench_search(app, n=3, warmup=1, baseline=False, log=lambda _: None)
@@ -85,7 +70,7 @@ def test_bench_without_queries_uses_library_titles(library: Path, searchable):
     assert report["queries"] == 3 and "bm25" not in report
 
 
-def test_cli_bench_search(library: Path, searchable):
+def test_cli_bench_search(library: Path):
     result = CliRunner().invoke(main, ["bench", "search", "--library", str(library), "-n", "4",
                                        "--json"])
     assert result.exit_code == 0, result.output

@@ -16,10 +16,7 @@ from conftest import shared_path
 from medcite.cli import main
 from medcite.errors import MedciteError
 from medcite.evaluate import datasets, run_liveqa, run_nfcorpus
-from medcite.evaluate.baseline import Bm25Baseline
 from medcite.evaluate.runfile import doc_ids, read_run, write_run
-from medcite.models import Hit
-from medcite.service import Medcite
 
 NF_DOCS = {
     "D1": ("Iron deficiency anaemia in blood donors",
@@ -38,31 +35,17 @@ NF_QUERIES = {"Q1": "iron deficiency from blood donation", "Q2": "green tea live
 NF_QRELS = [("Q1", "D1", 2), ("Q1", "D4", 1), ("Q2", "D2", 2), ("Q3", "D5", 1)]
 
 
-@pytest.fixture
-def searchable(monkeypatch):
-    """Until the retrieval engine lands, give `Medcite` a search over its own stored passages
-    (the BM25 baseline on a real library); afterwards the real `Medcite.search` is tested."""
-    if hasattr(Medcite, "search"):
-        return
-    def search(self: Medcite, query: str, k: int = 10, **_: object) -> list[Hit]:
-        passages = {p.id: p for batch in self.store.iter_passages() for p in batch}
-        bm25 = Bm25Baseline({pid: p.text for pid, p in passages.items()})
-        hits = []
-        for pid, score in bm25.search(query, k):
-            passage = passages[pid]
-            hits.append(Hit(passage, self.store.get_source(passage.source_id), score))
-        return hits
-    monkeypatch.setattr(Medcite, "search", search, raising=False)
-
-
 def _jsonl(path: Path, records: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 
 
-@pytest.fixture
-def nf_files(tmp_path: Path) -> dict[str, Path]:
+@pytest.fixture(scope="module")
+def nf_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One small NFCorpus-shaped corpus and library shared by this module's tests (the
+    embedding model loads once per library, the slow part of these tests)."""
+    tmp_path = tmp_path_factory.mktemp("nf")
     corpus = _jsonl(tmp_path / "nfcorpus" / "corpus.jsonl",
                     [{"_id": i, "title": t, "text": x, "metadata": {}}
                      for i, (t, x) in NF_DOCS.items()])
@@ -76,7 +59,7 @@ def nf_files(tmp_path: Path) -> dict[str, Path]:
             "library": tmp_path / "lib", "run_out": tmp_path / "runs" / "nf.run"}
 
 
-def test_nfcorpus_end_to_end(nf_files, searchable):
+def test_nfcorpus_end_to_end(nf_files):
     logs: list[str] = []
     result = run_nfcorpus(**nf_files, log=logs.append)
     medcite, bm25 = result.metrics["medcite"], result.metrics["bm25"]
@@ -94,8 +77,8 @@ def test_nfcorpus_end_to_end(nf_files, searchable):
     assert not list(nf_files["run_out"].parent.glob("*.partial"))
 
 
-def test_second_run_reuses_the_library(nf_files, searchable):
-    run_nfcorpus(**nf_files, log=lambda _: None)
+def test_second_run_reuses_the_library(nf_files):
+    run_nfcorpus(**nf_files, log=lambda _: None)  # builds the library if no test has yet
     logs: list[str] = []
     run_nfcorpus(**nf_files, log=logs.append)
     assert any("0 added, 0 updated" in line for line in logs)
@@ -139,7 +122,7 @@ def lq_files(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-def test_liveqa_end_to_end_uses_subject_and_message_only(lq_files, searchable):
+def test_liveqa_end_to_end_uses_subject_and_message_only(lq_files):
     result = run_liveqa(**lq_files, log=lambda _: None)
     assert result.runs["medcite"]["TQ1"][0][0] == "R1-1"
     assert result.runs["bm25"]["TQ1"][0][0] == "R1-1"
@@ -152,13 +135,13 @@ def test_liveqa_end_to_end_uses_subject_and_message_only(lq_files, searchable):
     assert result.info["baseline_documents"] == 3  # the empty-answer record is no document
 
 
-def test_liveqa_without_third_party_records(lq_files, searchable):
+def test_liveqa_without_third_party_records(lq_files):
     result = run_liveqa(**lq_files, include_third_party=False, log=lambda _: None)
     assert all(doc != "R4-1" for doc, _ in result.runs["medcite"].get("TQ2", []))
     assert result.metrics["medcite"]["avgScore"] == 1.0  # only TQ1 scores: 2 / 2
 
 
-def test_cli_eval_nfcorpus_prints_both_systems(nf_files, searchable):
+def test_cli_eval_nfcorpus_prints_both_systems(nf_files):
     args = ["eval", "nfcorpus", "--corpus", str(nf_files["corpus"]),
             "--queries", str(nf_files["queries"]), "--qrels", str(nf_files["qrels"]),
             "--library", str(nf_files["library"]), "--json"]
