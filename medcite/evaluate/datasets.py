@@ -81,8 +81,8 @@ def liveqa_query_text(record: dict[str, Any]) -> str:
     """What the person typed: `subject` and `message` only (the paraphrase and summary were
     written by assessors and are not available to a system).
 
-    >>> liveqa_query_text({"subject": "Noonan syndrome", "message": "is it inherited?"})
-    'Noonan syndrome. is it inherited?'
+    >>> liveqa_query_text({"subject": "Gout", "message": "is it inherited?"})
+    'Gout. is it inherited?'
     """
     subject = str(record.get("subject") or "").strip()
     message = str(record.get("message") or "").strip()
