@@ -72,7 +72,7 @@ class LexicalIndex:
 
     def __init__(self, path: Path, field_boosts: Mapping[str, float] | None = None):
         self.path = Path(path)
-        self.boosts = dict(field_boosts or {"title": 2.0, "section": 1.5, "text": 1.0})
+        self.boosts = dict(field_boosts or {"title": 1.0, "section": 1.0, "text": 1.0})
         self.path.mkdir(parents=True, exist_ok=True)
         state = self._read_state()
         if state.get("schema") != SCHEMA_VERSION:

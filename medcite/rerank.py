@@ -51,7 +51,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 class RerankWeights:
     """Weights of the rerank features (settings rerank_focus, rerank_qtype, rerank_evidence)."""
 
-    focus: float = 0.3
+    focus: float = 0.1
     qtype: float = 0.2
     evidence: float = 0.02
 

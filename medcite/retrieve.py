@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from .dense import DenseIndex, DenseUnavailable, Embedder, stderr_progress
@@ -70,13 +71,15 @@ class Filters:
         return not (self.language and source.language.lower() != self.language.lower())
 
 
-def analyze(question: str) -> QueryAnalysis:
-    """The query stage's analysis when `medcite.query` is installed; else the question as is."""
+def analyze(question: str, home: Path | None = None) -> QueryAnalysis:
+    """The query stage's analysis (with the library's own vocabulary under `home`) when
+    `medcite.query` is present; else the question as it is."""
     try:
         from .query import analyze as query_analyze
+        from .vocabulary import Vocabulary
     except ImportError:  # the query stage is optional; BM25 and dense work on the raw text
         return QueryAnalysis(original=question, question=question)
-    return query_analyze(question)
+    return query_analyze(question, Vocabulary.load(home) if home is not None else None)
 
 
 class Retrieval:
@@ -152,7 +155,7 @@ class Retrieval:
         if k <= 0:
             return []
         filters = filters or Filters()
-        analysis = analysis or analyze(query)
+        analysis = analysis or analyze(query, self.settings.home)
         text = analysis.question.strip() or query
         self.sync()  # cheap when nothing changed: one indexed SQL query
         depth = max(self.settings.search_candidates, k) * (OVERFETCH if filters.active else 1)

@@ -103,13 +103,13 @@ class Settings:
     rrf_k: int = _doc("The k of reciprocal rank fusion (Cormack et al. 2009 use 60).", default=60)
     lexical_weight: float = _doc("Weight of the BM25 list in fusion.", default=1.0)
     dense_weight: float = _doc("Weight of the dense list in fusion.", default=1.0)
-    title_boost: float = _doc("BM25 boost of a source title match.", default=2.0)
-    section_boost: float = _doc("BM25 boost of a section heading match.", default=1.5)
+    title_boost: float = _doc("BM25 boost of a source title match.", default=1.0)
+    section_boost: float = _doc("BM25 boost of a section heading match.", default=1.0)
     rerank: bool = _doc(
         "Rerank fused candidates with focus, question-type and evidence features.", default=True
     )
     rerank_focus: float = _doc(
-        "Rerank weight of a focus entity named in the title or heading.", default=0.3
+        "Rerank weight of a focus entity named in the title or heading.", default=0.1
     )
     rerank_qtype: float = _doc(
         "Rerank weight of a heading that answers the question type.", default=0.2
