@@ -157,12 +157,17 @@ class Retrieval:
         filters = filters or Filters()
         analysis = analysis or analyze(query, self.settings.home)
         text = analysis.question.strip() or query
+        # BM25 gets the whole message: idf keeps filler words cheap, and the back-story of a
+        # consumer message ("low mag", "legs jump at night") often names what the reduced
+        # question only points at ("is it the pills?"). The embedding gets the reduced question,
+        # since one vector of a long message is blurred by everything else in it.
+        words = (analysis.original or query) if self.settings.lexical_full_message else text
         self.sync()  # cheap when nothing changed: one indexed SQL query
         depth = max(self.settings.search_candidates, k) * (OVERFETCH if filters.active else 1)
 
         lists: dict[str, list[tuple[str, float]]] = {}
         if "lexical" in retrievers:
-            lists["lexical"] = self.lexical.search(text, depth, analysis.expansions)
+            lists["lexical"] = self.lexical.search(words, depth, analysis.expansions)
         if "dense" in retrievers and self.dense_ready() and len(self.dense):
             vector = self.embedder.encode([text])[0]
             lists["dense"] = self.dense.search(vector, depth)

@@ -103,6 +103,10 @@ class Settings:
     rrf_k: int = _doc("The k of reciprocal rank fusion (Cormack et al. 2009 use 60).", default=60)
     lexical_weight: float = _doc("Weight of the BM25 list in fusion.", default=1.0)
     dense_weight: float = _doc("Weight of the dense list in fusion.", default=1.0)
+    lexical_full_message: bool = _doc(
+        "BM25 searches the whole message (on) or only the question reduced from it (off).",
+        default=True,
+    )
     title_boost: float = _doc("BM25 boost of a source title match.", default=1.0)
     section_boost: float = _doc("BM25 boost of a section heading match.", default=1.0)
     rerank: bool = _doc(

@@ -130,3 +130,13 @@ def test_hybrid_search_with_the_packaged_model(tmp_path):
     both = app.search("gout flare colchicine", k=4)
     assert any(h.retrievers.keys() == {"lexical", "dense"} for h in both)
     app.close()
+
+
+def test_bm25_reads_the_whole_message_and_the_setting_turns_it_off(tmp_path):
+    app, _ = make_library(tmp_path)
+    message = "my inhaler keeps running out. is that normal?"
+    analysis = QueryAnalysis(original=message, question="is that normal?")
+    assert titles(app.search(message, analysis=analysis, retrievers=("lexical",))) == ["Asthma"]
+    app.settings.lexical_full_message = False
+    assert app.search(message, analysis=analysis, retrievers=("lexical",)) == []
+    app.close()
