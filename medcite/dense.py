@@ -193,8 +193,11 @@ class DenseIndex:
 
     name = "dense"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, ann_threshold: int = 0):
         self.path = Path(path)
+        self.ann_threshold = ann_threshold  # 0: always exact
+        self._ann: Any = None
+        self._ann_seq = -1
         self.path.mkdir(parents=True, exist_ok=True)
         self.cache = sqlite3.connect(str(self.path / "cache.db"), check_same_thread=False)
         self.cache.execute("PRAGMA journal_mode=WAL")
@@ -280,11 +283,40 @@ class DenseIndex:
 
     def search(self, query: np.ndarray, k: int = 10,
                allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top `k` passage ids by cosine similarity (exact), optionally among `allowed` only."""
+        """Top `k` passage ids by cosine similarity, optionally among `allowed` only.
+
+        Exact, unless the index holds `ann_threshold` passages or more and faiss is installed
+        (then IVF, approximate; `allowed` always searches exactly).
+        """
+        ann = self._ann_index() if allowed is None else None
+        if ann is not None:
+            return [(self.ids[i], s) for i, s in ann.search(query, k)]
         mask = None
         if allowed is not None:
             mask = np.fromiter((pid in allowed for pid in self.ids), bool, len(self.ids))
         return [(self.ids[i], s) for i, s in top_k(self.matrix, query, k, mask)]
+
+    def _ann_index(self) -> Any:
+        """The IVF index for the current vectors (loaded or built once per seq), or None."""
+        from . import ann
+
+        if not self.ann_threshold or len(self.ids) < self.ann_threshold or not ann.available():
+            return None
+        if self._ann_seq != self.applied_seq:
+            path, stamp = self.path / "ann.faiss", self.path / "ann.json"
+            try:
+                saved = json.loads(stamp.read_text(encoding="utf-8")).get("seq")
+            except (OSError, ValueError):
+                saved = None
+            if saved == self.applied_seq and path.exists():
+                self._ann = ann.IVFIndex.load(path)
+            else:
+                self._ann = ann.IVFIndex.build(self.matrix)
+                self._ann.save(self.path / "ann.tmp.faiss")
+                os.replace(self.path / "ann.tmp.faiss", path)
+                stamp.write_text(json.dumps({"seq": self.applied_seq}), encoding="utf-8")
+            self._ann_seq = self.applied_seq
+        return self._ann
 
     def _save(self, ids: list[str], matrix: np.ndarray, seq: int) -> None:
         # Each file is written whole then renamed; state.json goes last, so a crash in between

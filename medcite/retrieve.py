@@ -101,7 +101,7 @@ class Retrieval:
 
     @cached_property
     def dense(self) -> DenseIndex:
-        return DenseIndex(self.root / "dense")
+        return DenseIndex(self.root / "dense", self.settings.dense_ann_threshold)
 
     @cached_property
     def embedder(self) -> Embedder:

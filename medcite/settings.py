@@ -93,6 +93,11 @@ class Settings:
         "Path to the model's tokenizer.json or vocab.txt (empty: found in an installed package).",
         default="",
     )
+    dense_ann_threshold: int = _doc(
+        "From this many passages on, dense search uses a faiss IVF index (extra 'ann'); "
+        "0 = always exact.",
+        default=100_000,
+    )
     search_candidates: int = _doc(
         "How many passages each retriever returns before fusion and reranking.", default=100
     )
