@@ -107,6 +107,11 @@ class Retrieval:
     def embedder(self) -> Embedder:
         return Embedder.load(self.settings.dense_model, self.settings.dense_tokenizer)
 
+    @property
+    def dense_error(self) -> str:
+        """Why dense retrieval is unavailable ("" when it is ready or switched off)."""
+        return "" if not self.settings.dense or self.dense_ready() else self._dense_error or ""
+
     def dense_ready(self) -> bool:
         """Dense is on in the settings and its model and tokenizer are installed."""
         if not self.settings.dense:

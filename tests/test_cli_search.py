@@ -45,3 +45,17 @@ def test_bad_type_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip().startswith("Error: unknown evidence type 'horoscope'")
     assert "Traceback" not in result.output
+
+
+def test_quickstart_shows_the_passages_it_found(tmp_path):
+    result = CliRunner().invoke(main, ["-L", str(tmp_path / "lib"), "quickstart"])
+    assert "Top passages for: What amount of magnesium" in result.output
+    assert "  1. " in result.output
+
+
+def test_reindex_says_when_dense_is_unavailable(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDCITE_DENSE_MODEL", str(tmp_path / "missing.onnx"))
+    result = run("-L", str(tmp_path / "lib"), "reindex")
+    assert result.exit_code == 0
+    assert "lexical: 0 passages indexed" in result.output
+    assert "note: dense retrieval is off: dense_model" in result.output

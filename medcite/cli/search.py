@@ -8,6 +8,7 @@ import click
 
 from ..models import Hit
 from . import app_of, main
+from .library import QUICKSTART_STEPS
 
 
 @main.command()
@@ -57,6 +58,18 @@ def _format(rank: int, hit: Hit) -> str:
             f"score {hit.score:.3f}   {found}\n   {snippet}")
 
 
+def _quickstart_search(ctx: click.Context, question: str) -> None:
+    """Quickstart step: show the passages the sample question finds, before it is answered."""
+    hits = app_of(ctx).search(question, k=3)
+    click.echo(f"\nTop passages for: {question}")
+    for rank, hit in enumerate(hits, 1):
+        found = ", ".join(f"{name} #{r}" for name, r in hit.retrievers.items())
+        click.echo(f"  {rank}. {hit.source.title} - {hit.passage.section or '-'} ({found})")
+
+
+QUICKSTART_STEPS.append(_quickstart_search)
+
+
 @main.command()
 @click.pass_context
 def reindex(ctx) -> None:
@@ -66,5 +79,8 @@ def reindex(ctx) -> None:
     Example:
         medcite reindex
     """
-    touched = app_of(ctx).reindex()
+    app = app_of(ctx)
+    touched = app.reindex()
     click.echo(", ".join(f"{name}: {n} passages indexed" for name, n in touched.items()))
+    if app.settings.dense and "dense" not in touched:
+        click.echo(f"note: dense retrieval is off: {app.retrieval.dense_error}", err=True)
