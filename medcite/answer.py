@@ -25,7 +25,7 @@ from .grounding import check_answer, has_evidence, topic_terms
 from .models import Answer, Hit, QueryAnalysis, Triage
 from .writers import Draft, get_writer
 
-DEFAULT_K = 10
+DEFAULT_K = 20  # passages the writer chooses from; deeper than a search page on purpose
 
 
 def ask(app: Any, question: str, audience: str = "patient", conversation_id: str | None = None,

@@ -36,7 +36,7 @@ from .models import Answer
 
 
 def evaluate_answers(app: Any, questions: Path | None = None, qrels: Path | None = None,
-                     limit: int | None = None, k: int = 10,
+                     limit: int | None = None, k: int = 20,
                      log: Callable[[str], None] = print) -> dict[str, Any]:
     """Run the checks of the module docstring; returns a summary and one row per question."""
     from .evaluate import datasets

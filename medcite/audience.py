@@ -59,7 +59,7 @@ def render_claim(claim: DraftClaim, audience: str,
 def _split(claim: DraftClaim) -> list[DraftClaim]:
     span = claim.spans[0]
     text = span.text
-    if word_count(text) <= SPLIT_OVER_WORDS or claim.text != _capital(text):
+    if word_count(text) <= SPLIT_OVER_WORDS or claim.text.split() != _capital(text).split():
         return [claim]
     # A leading qualifier ("In people with kidney disease, ...", "If ...") may govern every
     # clause: cutting would leave later pieces without it, so such sentences stay whole.

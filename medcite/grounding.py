@@ -11,10 +11,10 @@ An answer is grounded when:
    loses none that they hold (for the extractive writer; the LLM writer must only not add one).
 
 Abstention (`has_evidence`): the answer abstains unless some retrieved passage covers the
-question's *topic* terms — the focus entities from query analysis, or else the question's
-content words minus generic question words ("amount", "treatment", "cause"...). A passage
-supports the topic when it contains at least half of the topic terms (after stemming), and at
-least one of them. The generic words are excluded because every medical passage mentions
+question's *topic* — the focus entities from query analysis (an entity counts when all its
+words occur), or else each content word of the question minus generic question words
+("amount", "treatment", "cause"...). A passage supports the topic when it covers at least half
+of the topic units (after stemming), and at least one of them. The generic words are excluded because every medical passage mentions
 "treatment" or "symptoms"; without that rule a magnesium library "answers" a glioblastoma question.
 
 >>> numbers("Keep it under 350 mg, or 1,000 mg in 2 doses.")
@@ -96,6 +96,22 @@ def topic_terms(question: str, analysis: QueryAnalysis | None = None) -> set[str
     return {stem(w) for w in words} - generic
 
 
+def topic_units(question: str, analysis: QueryAnalysis | None = None) -> list[set[str]]:
+    """What coverage is counted over: one unit per focus entity (all its words must occur),
+    else one unit per topic word.
+
+    >>> sorted(map(sorted, topic_units("q", QueryAnalysis("q", "q", focus=["muscle twitching"]))))
+    [['muscl', 'twitch']]
+    """
+    generic = {stem(g) for g in GENERIC_TERMS}
+    if analysis is not None and analysis.focus:
+        units = [terms(f) - generic for f in analysis.focus]
+        units = [u for u in units if u]
+        if units:
+            return units
+    return [{t} for t in sorted(topic_terms(question, analysis))]
+
+
 @dataclass
 class EvidenceCheck:
     """Whether the hits hold evidence on the topic, and how much of it the best passage covers."""
@@ -121,12 +137,13 @@ def has_evidence(question: str, hits: list[Hit], analysis: QueryAnalysis | None 
         return EvidenceCheck(False, topic, 0.0, [])
     if not topic:  # nothing specific was asked; any retrieved passage is on topic
         return EvidenceCheck(True, topic, 1.0, [h.passage.id for h in hits])
+    units = topic_units(question, analysis)
     best, supporting = 0.0, []
     for hit in hits:
         have = terms(hit.passage.text) | terms(hit.source.title) | terms(hit.passage.section)
-        coverage = len(topic & have) / len(topic)
+        coverage = sum(1 for unit in units if unit <= have) / len(units)
         best = max(best, coverage)
-        if coverage >= min_coverage and topic & have:
+        if coverage >= min_coverage and coverage > 0:
             supporting.append(hit.passage.id)
     return EvidenceCheck(bool(supporting), topic, best, supporting)
 

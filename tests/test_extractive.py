@@ -53,7 +53,7 @@ def test_claim_text_is_its_quote(hits):
     for section in draft.sections:
         for claim in section.items:
             quote = claim.spans[0].text
-            assert claim.text == quote[:1].upper() + quote[1:]
+            assert claim.text.split() == (quote[:1].upper() + quote[1:]).split()
 
 
 def test_bottom_line_has_two_to_four_sentences_with_the_limit(hits):

@@ -32,7 +32,7 @@ def _answer_options(fn):
     fn = click.option("--base-url", help="Chat endpoint base URL for --writer openai "
                                          "(e.g. http://127.0.0.1:8080/v1).")(fn)
     fn = click.option("--model", help="Model name for --writer openai.")(fn)
-    fn = click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
+    fn = click.option("-k", "k", type=click.IntRange(1, 100), default=20, show_default=True,
                       help="Passages retrieved to answer from.")(fn)
     return fn
 
@@ -104,7 +104,7 @@ def _register_bench() -> None:
     @click.option("--library", type=click.Path(file_okay=False),
                   help="MedQuAD library (default: the one `medcite eval liveqa` builds).")
     @click.option("--limit", type=int, help="Only the first N questions.")
-    @click.option("-k", "k", type=int, default=10, show_default=True)
+    @click.option("-k", "k", type=int, default=20, show_default=True)
     @click.option("--out", type=click.Path(dir_okay=False), help="Write per-question rows here.")
     def eval_answers_command(library, limit, k, out) -> None:
         """LiveQA dev questions on MedQuAD: contract, numbers, top-cited grade, FK, latency.

@@ -8,7 +8,9 @@ benchmark questions):
   weight), plus a little credit for the overlap of the whole passage (a sentence saying "It can
   cause..." inherits its passage's subject);
 - cue words of the question type (dose questions want "mg", "daily", "limit"...);
-- a number, when the question asks for an amount or a threshold;
+- a number with a unit, when the question asks for an amount or a threshold (and a sentence
+  without one counts for 0.6 of its score then: "how much" is not answered without a number);
+- how many of the question's focus entities it names (itself or through its source's title);
 - the retrieval rank of its passage, and its position in the passage (first sentences define);
 - the evidence type of its source (for the bottom line and guidelines).
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..grounding import STOPWORDS, numbers, stem, terms, topic_terms
+from ..grounding import STOPWORDS, numbers, stem, terms, topic_terms, topic_units
 from ..models import EvidenceType, Hit, QueryAnalysis
 from ..text import sentence_spans, word_count
 from . import Draft, DraftClaim, DraftSection, Span
@@ -109,11 +111,12 @@ class Candidate:
 
     def claim(self) -> DraftClaim:
         text = self.text[0].upper() + self.text[1:] if self.text[0].islower() else self.text
+        text = " ".join(text.split())  # line breaks inside a quoted sentence read as spaces
         if self.lead is None:
             return DraftClaim(text, [self.span()])
         # A list item read with its lead-in: "Seek care immediately if: You have a seizure."
         lead = Span(self.hit, *self.lead)
-        return DraftClaim(f"{lead.text} {text}", [lead, self.span()])
+        return DraftClaim(" ".join(f"{lead.text} {text}".split()), [lead, self.span()])
 
 
 def query_weights(question: str, analysis: QueryAnalysis) -> dict[str, float]:
@@ -133,17 +136,22 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
     total = sum(weights.values()) or 1.0
     cues = QTYPE_CUES.get(analysis.qtype, frozenset())
     wants_numbers = analysis.qtype in _NUMBER_QTYPES
+    units = topic_units(question, analysis) or [set()]
     out: list[Candidate] = []
     for rank, hit in enumerate(hits, start=1):
         p = hit.passage
+        title_terms = terms(hit.source.title)
         passage_overlap = sum(w for t, w in weights.items() if t in terms(p.text)) / total
-        rank_weight = 1.0 / (1.0 + 0.15 * (rank - 1))
+        rank_weight = 1.0 / (1.0 + 0.05 * (rank - 1))
         lead: tuple[int, int] | None = None
         for position, (a, b) in enumerate(sentence_spans(p.text)):
             is_item = bool(_BULLET.match(p.text, a))
+            new_line = a == 0 or "\n" in p.text[max(0, a - 3):a]
             a, text = _trim(p.text, a, b)
-            if not is_item:
-                lead = (p.start + a, p.start + b) if text.endswith(":") else None
+            if text.endswith(":") and not is_item:
+                lead = (p.start + a, p.start + b)
+            elif not is_item and new_line:  # a new paragraph ends the list
+                lead = None
             n_words = word_count(text)
             if n_words < 4 or n_words > 70 or text.endswith((":", "?")) or not text[0].isalnum():
                 continue
@@ -155,8 +163,12 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
                 continue
             cue = len(cues & sent_terms) / 3 if cues else 0.0
             nums = numbers(text)
-            score = (overlap + 0.3 * passage_overlap + 0.25 * min(cue, 1.0)
-                     + (0.3 if wants_numbers and nums and has_quantity(text) else 0.0))
+            covered = sum(1 for u in units if u <= sent_terms | title_terms) / len(units)
+            quantity = bool(wants_numbers and nums and has_quantity(text))
+            score = (overlap + 0.3 * passage_overlap + 0.25 * min(cue, 1.0) + 0.3 * covered
+                     + (0.3 if quantity else 0.0))
+            if wants_numbers and not quantity:  # "what amount" is not answered without one
+                score *= 0.6
             score *= rank_weight * (1.0 - 0.03 * min(position, 5))
             if n_words > 35:  # long sentences read badly in an answer
                 score *= 0.85
