@@ -153,7 +153,7 @@ class Medcite:
     # -- answers (medcite.answer) --------------------------------------------------------
 
     def ask(self, question: str, audience: str = "patient", conversation_id: str | None = None,
-            writer: str | None = None, k: int = 10, **writer_options: Any) -> Answer:
+            writer: str | None = None, k: int = 20, **writer_options: Any) -> Answer:
         """A structured answer, every sentence cited to a quoted passage (or an abstention).
 
         >>> app.ask("What amount of magnesium is too much?").sections[0].id  # doctest: +SKIP
