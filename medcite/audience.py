@@ -29,13 +29,14 @@ from .writers import DraftClaim, Span
 
 AUDIENCES = ("patient", "caregiver", "clinician")
 LAY_AUDIENCES = ("patient", "caregiver")
-SPLIT_OVER_WORDS = 18  # sentences longer than this are cut for lay readers
+SPLIT_OVER_WORDS = 12  # sentences longer than this are cut for lay readers
 _MIN_PIECE_WORDS = 5
 # Only boundaries after which a full clause follows: "; " or ", but/and" + a finite verb soon
 # after. Subordinate clauses (", although ...", ", which ...") would be fragments, so no cut.
 _BOUNDARY = re.compile(
-    r";\s+|,\s+(?=(?:but|and)\s+(?:\w+\s+){0,4}?(?:is|are|was|were|can|may|might|will|should|"
-    r"could|has|have|had|does|do|did|causes?|helps?|makes?|needs?|includes?)\b)")
+    r";\s+|,\s+(?=(?:but|and|or|so)\s+(?:\w+\s+){0,4}?(?:is|are|was|were|can|may|might|will|"
+    r"should|could|has|have|had|does|do|did|causes?|helps?|makes?|needs?|includes?|"
+    r"becomes?|leads?|affects?|occurs?|develops?)\b)")
 
 
 def split_points(text: str) -> list[int]:
