@@ -1,0 +1,31 @@
+"""`evaluate_answers` on a small library with LiveQA-shaped questions and judgments."""
+
+from __future__ import annotations
+
+import json
+
+from answer_fixtures import open_library
+
+from medcite.answer_eval import evaluate_answers
+
+
+def test_summary_counts_contract_numbers_grades_and_reading(tmp_path):
+    app = open_library(tmp_path)
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(r) for r in [
+        {"qid": "T1", "subject": "magnesium", "message": "How much magnesium is too much?"},
+        {"qid": "T2", "subject": "", "message": "What is the best treatment for glioblastoma?"},
+    ]) + "\n")
+    qrels = tmp_path / "qrels.jsonl"
+    qrels.write_text(json.dumps({"qid": "T1", "corpus_id": "guideline", "grades": [4],
+                                 "grade_min": 4, "grade_max": 4, "grade_mean": 4.0}) + "\n")
+    try:
+        result = evaluate_answers(app, questions, qrels, log=lambda m: None)
+    finally:
+        app.close()
+    summary = result["summary"]
+    assert summary["questions"] == 2 and summary["schema_valid_answers"] == 4
+    assert summary["numbers_in_cited_passage_rate"] == 1.0
+    assert summary["abstained_patient"] == 1 and summary["with_bottom_line"] == 1
+    assert result["rows"][0]["top_cited"] == "guideline"
+    assert summary["top_cited_grade3_rate"] == 1.0
