@@ -250,7 +250,7 @@ POPULATIONS = ("pregnancy", "children", "older_adults", "kidney_disease")
 # -- triage (medcite.triage) -------------------------------------------------------------
 
 
-class TriageLevel(str, enum.Enum):
+class TriageLevel(enum.StrEnum):
     """How soon the reader should get care. Ordered most to least urgent."""
 
     EMERGENCY = "emergency"  # call the local emergency number now
@@ -321,7 +321,7 @@ class Guardrail:
 # -- editorial review (medcite.review) ----------------------------------------------------
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """Account roles, each including the rights of the ones before it where it makes sense."""
 
     READER = "reader"
@@ -330,7 +330,7 @@ class Role(str, enum.Enum):
     ADMIN = "admin"  # everything, plus accounts
 
 
-class ArticleState(str, enum.Enum):
+class ArticleState(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
