@@ -200,6 +200,10 @@ class Medcite:
                 f"Reviewed by {reviewer.display_name}"
                 + (f", {reviewer.credentials}" if reviewer.credentials else "")
                 + f" on {article.reviewed_at[:10]}")
+        if article.needs_rereview:
+            body["review_notice"] = (
+                "A source this page cites has changed since it was reviewed; "
+                "a reviewer is checking it again.")
         return body
 
     def ask_json(self, question: str, audience: str = "patient",

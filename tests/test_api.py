@@ -206,3 +206,42 @@ def test_security_headers_and_openapi(world):
     from openapi_spec_validator import validate
     validate(schema)
     assert "/api/ask" in schema["paths"]
+
+
+def test_changed_source_sends_published_article_back_to_review(tmp_path):
+    """End to end over HTTP: publish, re-upload the cited source changed, see the flag."""
+    app = Medcite.open(tmp_path / "library")
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    app.ingest([note])
+    tokens = {}
+    for role in ("editor", "reviewer"):
+        user = app.accounts.add_user(role, "long enough pw", role, role.title(), "MD")
+        tokens[role] = app.accounts.create_token(user.id)
+    client = TestClient(create_app(app))
+    ed, rv = _headers(tokens, "editor"), _headers(tokens, "reviewer")
+    article_id = _draft(app, client, tokens)
+    client.post(f"/api/articles/{article_id}/submit", headers=ed)
+    for step in ("start-review", "approve", "publish"):
+        assert client.post(f"/api/articles/{article_id}/{step}", headers=rv).status_code == 200
+    question = {"question": "How much magnesium do adults need?"}
+    assert client.post("/api/ask", json=question).json().get("review_status") == "published"
+
+    changed = NOTE.replace("310 to 420 mg", "320 to 420 mg").encode()
+    r = client.post("/api/sources", headers=ed, files={"file": ("note.md", changed)})
+    assert r.status_code == 200 and r.json()["updated"] == 1, r.text
+
+    queue = client.get("/api/review-queue", headers=rv).json()
+    flagged = next(a for a in queue if a["id"] == article_id)
+    assert flagged["needs_rereview"] and "note:mg" in flagged["rereview_reason"]
+    change = client.get(f"/api/articles/{article_id}/source-changes", headers=rv).json()[0]
+    assert "+Adults need about 320" in change["diff"]
+    public = client.get(f"/api/articles/{article_id}").json()
+    assert public["article"]["needs_rereview"] and "changed" in public["review_notice"]
+    # Until a reviewer confirms it, the stale article is not served first to askers.
+    assert client.post("/api/ask", json=question).json().get("review_status") != "published"
+    r = client.post(f"/api/articles/{article_id}/confirm-current", headers=rv,
+                    json={"comment": "figures still match the guideline"})
+    assert r.status_code == 200 and not r.json()["needs_rereview"]
+    assert client.post("/api/ask", json=question).json().get("review_status") == "published"
+    app.close()

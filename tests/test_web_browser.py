@@ -119,6 +119,7 @@ def browser(site):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_page_load_timeout(60)
+    driver.implicitly_wait(10)  # elements of a page still loading on a busy 2-core machine
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
@@ -131,14 +132,33 @@ def _shot(driver, name: str) -> None:
 
 
 def _click(driver, css: str) -> None:
-    """Click and wait for the next page (the old <html> goes stale)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
+    """Click and wait until the next page has loaded.
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    The old page is marked with a script variable; the new document does not carry it. (A
+    staleness check on the old <html> can fail in chromedriver mid-navigation with "Node with
+    given id does not belong to the document".)
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+
+    driver.execute_script("window.__medciteOldPage = true;")
     driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if driver.execute_script(
+                    "return !window.__medciteOldPage && document.readyState === 'complete';"):
+                return
+        except WebDriverException:
+            pass  # the page is between documents
+        time.sleep(0.05)
+    raise AssertionError(f"no new page after clicking {css}")
+
+
+def _link_to(driver, text: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.LINK_TEXT, text).get_attribute("pathname")
 
 
 def _sign_in(driver, base: str, username: str) -> None:
@@ -171,7 +191,7 @@ def test_journey_from_question_to_published_article(site, browser):
     marker = browser.find_element(By.CSS_SELECTOR, "button.cite")
     ActionChains(browser).move_to_element(marker).perform()
     card = browser.find_element(By.ID, marker.get_attribute("data-card"))
-    deadline = time.time() + 5
+    deadline = time.time() + 20
     while not card.is_displayed() and time.time() < deadline:
         time.sleep(0.05)
     assert card.is_displayed()
@@ -190,7 +210,7 @@ def test_journey_from_question_to_published_article(site, browser):
     # 4. A reviewer starts the review, approves and publishes.
     _sign_in(browser, base, "rita")
     browser.get(base + "/review")
-    browser.find_element(By.LINK_TEXT, question).click()
+    _click(browser, f"a[href='{_link_to(browser, question)}']")
     for action in ("start_review", "approve", "publish"):
         _click(browser, f"[data-testid=action-{action}]")
     state = browser.find_element(By.CSS_SELECTOR, "[data-testid=article-state]").text

@@ -329,11 +329,15 @@ class Editorial:
 
     def match_published(self, question: str, audience: str = "", kind: str = "answer"
                         ) -> Article | None:
-        """The published article whose question best matches, if above the threshold."""
+        """The published article whose question best matches, if above the threshold.
+
+        An article flagged for re-review (a cited source changed or was withdrawn) is not served
+        first: its quotes may no longer be what the library says.
+        """
         best, best_score = None, 0.0
         for row in self.conn.execute(
                 "SELECT id, question, audience FROM articles WHERE state = 'published' AND "
-                "kind = ?", (kind,)):
+                "needs_rereview = 0 AND kind = ?", (kind,)):
             score = fuzz.token_set_ratio(question.lower(), row["question"].lower()) / 100
             if audience and row["audience"] == audience:
                 score += 0.001  # prefer the reader's own rendering on ties
