@@ -591,3 +591,77 @@ class Conflict:
         return {"what": self.what, "subject": self.subject, "measure": self.measure,
                 "population": list(self.population), "reason": self.reason,
                 "entries": [e.to_dict() for e in self.entries]}
+
+
+# -- handouts (medcite.handout, medcite.handout_render) ------------------------------------
+
+HANDOUT_CONTRACT_VERSION = "1.0"  # bump on any change to Handout.to_dict(); see docs/handouts.md
+
+
+@dataclass
+class HandoutSection:
+    """One handout section ("What it is", "Call your provider if"...); `id` is stable.
+
+    Items are `Claim`s under the same grounding contract as answer sentences: each cites a
+    reference and quotes the exact span it rests on. `intro` is fixed project wording shown
+    before the items (never about the condition itself), e.g. the emergency action line.
+    """
+
+    id: str
+    title: str
+    items: list[Claim] = field(default_factory=list)
+    intro: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "intro": self.intro,
+                "items": [c.to_dict() for c in self.items]}
+
+
+@dataclass
+class Handout:
+    """A patient handout for one condition; `to_dict()` is its versioned JSON contract.
+
+    `abstained` is True when the library holds no evidence on the condition: then `sections`
+    and `references` are empty and `notices` says what was searched.
+    """
+
+    condition: str
+    audience: str = "patient"
+    abstained: bool = False
+    sections: list[HandoutSection] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    reading_grade: float | None = None
+    grade_target: float = 7.0  # what patient handouts aim at (Flesch-Kincaid)
+    review_status: str = "unreviewed"
+    disclaimer: str = ""
+    emergency_number: str = "911"
+    date: str = ""  # ISO date the handout was made
+    notices: list[str] = field(default_factory=list)
+    searched: list[str] = field(default_factory=list)
+    analysis: QueryAnalysis | None = None
+
+    def section(self, section_id: str) -> HandoutSection | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def claims(self) -> list[Claim]:
+        return [c for s in self.sections for c in s.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "contract": HANDOUT_CONTRACT_VERSION,
+            "kind": "handout",
+            "condition": self.condition,
+            "audience": self.audience,
+            "abstained": self.abstained,
+            "sections": [s.to_dict() for s in self.sections],
+            "references": [r.to_dict() for r in self.references],
+            "reading_grade": self.reading_grade,
+            "grade_target": self.grade_target,
+            "review_status": self.review_status,
+            "disclaimer": self.disclaimer,
+            "emergency_number": self.emergency_number,
+            "date": self.date,
+            "notices": list(self.notices),
+            "searched": list(self.searched),
+            "analysis": self.analysis.to_dict() if self.analysis else None,
+        }

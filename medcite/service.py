@@ -18,7 +18,17 @@ from .errors import NotFound
 from .ingest.eutils import register_pubmed_resolver
 from .ingest.fetch import register_url_resolver
 from .ingest.pipeline import Ingestor, ProgressFn
-from .models import Answer, Article, Hit, IngestReport, Passage, QueryAnalysis, Source, User
+from .models import (
+    Answer,
+    Article,
+    Handout,
+    Hit,
+    IngestReport,
+    Passage,
+    QueryAnalysis,
+    Source,
+    User,
+)
 from .review import Accounts, Editorial
 from .settings import Settings
 from .store import SourceFilter, open_store
@@ -162,6 +172,24 @@ class Medcite:
         from .answer import ask
 
         return ask(self, question, audience, conversation_id, writer, k, **writer_options)
+
+    # -- handouts (medcite.handout) ------------------------------------------------------
+
+    def handout(self, condition: str, audience: str = "patient") -> Handout:
+        """A patient handout for a condition: cited sections, emergency signs first.
+
+        >>> app.handout("gout").sections[0].id                              # doctest: +SKIP
+        'emergency'
+        """
+        from .handout import make_handout
+
+        return make_handout(self, condition, audience)
+
+    def render_handout(self, handout: Handout, fmt: str = "html") -> str | bytes:
+        """`handout` as html, md or json text, or pdf bytes (the `pdf` extra)."""
+        from .handout_render import render_handout
+
+        return render_handout(handout, fmt)
 
     # -- editorial -----------------------------------------------------------------------
 

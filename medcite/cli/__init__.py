@@ -57,7 +57,8 @@ def app_of(ctx: click.Context) -> Medcite:
 
 
 # Command modules; each registers its commands on `main` when imported.
-COMMAND_MODULES = ["library", "review", "evaluate", "serve", "search", "ask", "triage", "query"]
+COMMAND_MODULES = ["library", "review", "evaluate", "serve", "search", "ask", "triage", "query",
+                   "handout"]
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}")
