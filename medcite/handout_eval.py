@@ -40,8 +40,13 @@ def _collection_order(name: str) -> tuple[int, str]:
     return (int(head) if head.isdigit() else 99, name)
 
 
-def choose_conditions(corpus: Path) -> list[tuple[str, str]]:
-    """(collection, focus) pairs by the rule of the module docstring."""
+def choose_conditions(corpus: Path, dev: bool = False) -> list[tuple[str, str]]:
+    """(collection, focus) pairs by the rule of the module docstring.
+
+    `dev=True` gives the development set instead: the next focus by the same rule in each
+    collection (what handout wording and weights were tuned on, so the ten acceptance
+    conditions were only measured).
+    """
     qtypes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     records: Counter[str] = Counter()
     with open(corpus, encoding="utf-8") as fh:
@@ -58,10 +63,10 @@ def choose_conditions(corpus: Path) -> list[tuple[str, str]]:
             continue
         ranked = sorted(qtypes[collection].items(),
                         key=lambda kv: (-len(kv[1]), -records[kv[0].lower()], kv[0]))
-        focus = next((f for f, _ in ranked if f.lower() not in taken), None)
-        if focus is not None:
-            taken.add(focus.lower())
-            chosen.append((collection, focus))
+        free = [f for f, _ in ranked if f.lower() not in taken]
+        if len(free) > int(dev):
+            taken.update(f.lower() for f in free[:1 + int(dev)])
+            chosen.append((collection, free[int(dev)]))
     return chosen
 
 

@@ -62,10 +62,12 @@ def handout(ctx, condition, audience, fmt, output) -> None:
               help="MedQuAD corpus JSONL the conditions are chosen from (default: shared data).")
 @click.option("--condition", "extra", multiple=True,
               help="Evaluate these conditions instead of the ten chosen by rule (repeatable).")
+@click.option("--dev", is_flag=True,
+              help="The development set (the next condition by the same rule per collection).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the per-condition rows here (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def eval_handouts(library, corpus, extra, out, as_json) -> None:
+def eval_handouts(library, corpus, extra, dev, out, as_json) -> None:
     """Handouts for ten MedQuAD conditions (one per collection): sections, emergency, grade.
 
     \b
@@ -87,7 +89,7 @@ def eval_handouts(library, corpus, extra, out, as_json) -> None:
         corpus = corpus or datasets.default_path("medquad", "corpus.jsonl")
         if not Path(corpus).is_file():
             raise MedciteError(f"{corpus}: no MedQuAD corpus (pass --corpus)")
-        conditions = choose_conditions(Path(corpus))
+        conditions = choose_conditions(Path(corpus), dev=dev)
     app = Medcite.open(home)
     try:
         result = evaluate_handouts(app, conditions, log=lambda m: click.echo(m, err=True))
