@@ -142,7 +142,7 @@ _OFF_HANDOUT = re.compile(r"research|clinical trials|being done|public health|ag
                           r"statistic|how many people|outlook|prognosis|life expectancy", re.I)
 # "See a chart...", "Watch a video...", "call 1-800-...", URLs: pointers elsewhere, not content.
 _POINTER = re.compile(r"^(?:see|watch|get more|read|learn more|click|visit|check out|for more|"
-                      r"to learn more|find out|go to)\b|www\.|https?://|\b1-8\d\d-", re.I)
+                      r"to learn more|find out)\b|www\.|https?://|\b1-8\d\d-", re.I)
 EMERGENCY_MAX_WORDS = 30  # an emergency item is read at a glance
 
 
@@ -206,8 +206,10 @@ def make_handout(app: Any, condition: str, audience: str = "patient",
     help_pool = _pool([h for h in every if h.passage.id in on_topic], rank)
     drafts["emergency"] = _emergency(flag_items, help_pool, used)
     drafts["call_provider"] = _call_provider(flag_items, help_pool, used)
+    # Help sentences and the items of "call ... if:" lists belong to the two help sections only.
     help_spans = {(c.hit.passage.id, c.start) for c in help_pool
-                  if _EMERGENCY_WORDS.search(c.text) or _PROVIDER_WORDS.search(c.text)}
+                  if _candidate_level(c) is not None}
+    help_spans |= {(f.hit.passage.id, f.start) for f in flag_items}
     topic = evidence.topic
     for spec in CONTENT_SECTIONS:
         hits = _unique([h for h in hits_by_query[spec.id] if h.passage.id in on_topic])
