@@ -134,3 +134,11 @@ def test_caregiver_wording_keeps_the_same_citations(lib, gout):
     assert care.audience == "caregiver"
     assert [s.id for s in care.sections] == [s.id for s in gout.sections]
     assert [r.source_id for r in care.references] == [r.source_id for r in gout.references]
+
+
+def test_a_handout_can_be_saved_as_an_article_for_review(lib):
+    editor = lib.accounts.add_user("hedda", "long enough pw", "editor", "Hedda Editor")
+    article = lib.save_article(editor, "handout", "gout", "patient")
+    assert article.kind == "handout" and article.state.value == "draft"
+    assert article.body["kind"] == "handout" and article.body["sections"][0]["id"] == "emergency"
+    assert {c["source_id"] for c in article.citations} == {"test:gout"}

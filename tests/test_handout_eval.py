@@ -61,9 +61,8 @@ def test_evaluate_on_a_small_library(tmp_path):
     assert none["abstained"] and result["summary"]["abstained"] == 1
 
 
-@pytest.mark.slow
-def test_medquad_handouts_acceptance():
-    """Issue 6 on the MedQuAD library that `medcite eval liveqa` builds (slow, reads shared data)."""
+@pytest.fixture(scope="module")
+def medquad_result():
     from medcite import Medcite
     from medcite.evaluate.runner import default_library
 
@@ -73,10 +72,22 @@ def test_medquad_handouts_acceptance():
         pytest.skip(f"{home}: no MedQuAD library (run `medcite eval liveqa` first)")
     app = Medcite.open(home)
     try:
-        result = evaluate_handouts(app, choose_conditions(corpus), log=lambda m: None)
+        return evaluate_handouts(app, choose_conditions(corpus), log=lambda m: None)
     finally:
         app.close()
-    s = result["summary"]
+
+
+@pytest.mark.slow
+def test_medquad_handouts_acceptance(medquad_result):
+    """Issue 6 on the MedQuAD library that `medcite eval liveqa` builds (slow, reads shared data)."""
+    s = medquad_result["summary"]
     assert s["conditions"] == 10 and s["abstained"] == 0
     assert s["emergency_where_library_has_flags"] == s["library_holds_red_flags"]
     assert s["median_grade_at_most_8"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="Machado-Joseph Disease gets 4 cited sections "
+                   "(docs/benchmarks.md, Handouts); the issue asks for 5 in every handout")
+def test_medquad_every_handout_has_five_sections(medquad_result):
+    assert medquad_result["summary"]["all_at_least_5_sections"]
