@@ -7,7 +7,9 @@
    (and Controlled Clinical Trial, Clinical Trial Phase III/IV, Equivalence/Pragmatic trial)
    -> randomised trial; Observational Study / Comparative Study / Multicenter Study /
    Clinical Trial (phase I/II, uncontrolled) / Validation Study / Evaluation Study /
-   Twin Study -> observational study; Case Reports -> case report; Review -> expert overview.
+   Twin Study -> observational study; Case Reports -> case report; Review -> expert overview;
+   Editorial / Letter / Comment / News / Interview / Lecture -> expert overview (opinion,
+   not primary research: never promoted to a study by the generic rule in 3).
 3. MeSH: the check tag `Animals` without `Humans` -> animal or lab study (overrides 2 for
    designs weaker than a systematic review: an animal RCT is still an animal study).
    A PubMed record whose types are all generic ("Journal Article", "English Abstract") ->
@@ -40,6 +42,8 @@ _PUBTYPE_RULES: list[tuple[EvidenceType, tuple[str, ...]]] = [
     )),
     (EvidenceType.CASE_REPORT, ("case reports",)),
     (EvidenceType.EXPERT_OVERVIEW, ("review", "scientific integrity review", "overview")),
+    (EvidenceType.EXPERT_OVERVIEW, ("editorial", "letter", "comment", "news",
+                                    "newspaper article", "interview", "lecture", "address")),
 ]
 
 # Publishers / collection names whose pages are written for patients (rule 4). Matched as

@@ -127,6 +127,18 @@ class ParsedDocument:
 
 
 @dataclass
+class Deletion:
+    """A connector's notice that the publisher deleted a source (MEDLINE `DeleteCitation`).
+
+    The ingest withdraws the source if the library holds it (nothing is erased: a withdrawn
+    source keeps its text and versions, leaves the search indexes, and flags articles citing it).
+    """
+
+    key: str
+    reason: str
+
+
+@dataclass
 class Source:
     """One stored source (a PubMed record, a web page, a QA record...), current version."""
 
@@ -210,6 +222,7 @@ class IngestReport:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (origin, message)
     seconds: float = 0.0
     updated_ids: list[str] = field(default_factory=list)  # sources that got a new version
+    withdrawn_ids: list[str] = field(default_factory=list)  # deleted by their publisher
 
     @property
     def failed(self) -> bool:

@@ -260,9 +260,13 @@ AFTER_INGEST: list = []
 
 
 def _flag_articles(app: Medcite, report: IngestReport) -> None:
-    """A re-ingested source with new content flags the articles citing it."""
+    """A re-ingested source with new content, or one its publisher deleted, flags the articles
+    citing it."""
     if report.updated_ids:
         app.editorial.flag_changed_sources(report.updated_ids)
+    if report.withdrawn_ids:
+        app.editorial.flag_changed_sources(
+            report.withdrawn_ids, "cited source deleted by its publisher (withdrawn at ingest)")
 
 
 AFTER_INGEST.append(_flag_articles)

@@ -306,3 +306,12 @@ def test_limit_holds_across_queries_of_one_ingest(server, tmp_path):
     app.close()
     assert report.errors == [] and report.added + report.unchanged == 4  # results may overlap
     assert len(server.requests) == 4 and min(_gaps(server)) >= 0.28
+
+
+def test_cli_max_defaults_to_the_pubmed_max_setting(server, tmp_path):
+    env = {"MEDCITE_PUBMED_BASE_URL": server.url, "MEDCITE_DENSE": "0",
+           "MEDCITE_PUBMED_MAX": "3"}
+    result = CliRunner().invoke(main, ["--library", str(tmp_path / "lib"), "ingest",
+                                       "pubmed:pulmonary fibrosis"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("3 added")

@@ -15,7 +15,7 @@ from medcite.cli import main
 from medcite.ingest.connectors import find_connector
 from medcite.ingest.connectors.base import IngestError
 from medcite.ingest.connectors.pubmed import PubmedConnector, iter_pubmed
-from medcite.models import EvidenceType, IngestReport
+from medcite.models import Deletion, EvidenceType, IngestReport, ParsedDocument
 
 
 def _articles_with_text(folder: Path) -> set[str]:
@@ -153,8 +153,11 @@ def test_medline_citation_set_gz_is_streamed(tmp_path):
     connector = find_connector(source)
     assert isinstance(connector, PubmedConnector)
     report = IngestReport()
-    docs = list(connector.read_with(source, None, report))
+    items = list(connector.read_with(source, None, report))
+    docs = [item for item in items if isinstance(item, ParsedDocument)]
     assert len(docs) == 604 and report.skipped_records == 0
+    # The file ends with NLM's list of deleted citations: one PMID, read as a deletion.
+    assert [item.key for item in items if isinstance(item, Deletion)] == ["pubmed:26432306"]
     assert docs[0].key == "pubmed:17942999"
     assert [s.heading for s in docs[0].sections][:2] == ["Purpose", "Methods"]
 
@@ -242,3 +245,74 @@ def test_truncated_gzip_is_a_clear_error(tmp_path):
     cut.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(IngestError, match="truncated or corrupt"):
         list(PubmedConnector().read(cut))
+
+
+def _article_xml(pmid: int, title: str) -> bytes:
+    return (f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>"
+            f"{title}</ArticleTitle><Abstract><AbstractText>{title} in adults with low "
+            f"magnesium.</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>"
+            ).encode()
+
+
+def test_delete_citation_yields_deletions_in_file_order():
+    xml = (b"<PubmedArticleSet>" + _article_xml(11, "Cramps study")
+           + b"<DeleteCitation><PMID Version=\"1\">21</PMID><PMID Version=\"1\">22</PMID>"
+           b"</DeleteCitation></PubmedArticleSet>")
+    items = list(iter_pubmed(BytesIO(xml), "/x/update0001.xml"))
+    assert [item.key for item in items] == ["pubmed:11", "pubmed:21", "pubmed:22"]
+    assert items[1].reason == "deleted from MEDLINE (DeleteCitation in update0001.xml)"
+
+
+def test_update_file_withdraws_deleted_citations_from_the_library(tmp_path):
+    from medcite import Medcite
+
+    baseline = tmp_path / "baseline.xml"
+    baseline.write_bytes(b"<PubmedArticleSet>" + _article_xml(31, "Night cramps trial")
+                         + _article_xml(32, "Leg twitching survey") + b"</PubmedArticleSet>")
+    update = tmp_path / "update.xml.gz"
+    update.write_bytes(gzip.compress(
+        b"<PubmedArticleSet>" + _article_xml(33, "Muscle spasm cohort")
+        + b"<DeleteCitation><PMID Version=\"1\">31</PMID><PMID Version=\"1\">99</PMID>"
+        b"</DeleteCitation></PubmedArticleSet>"))
+    app = Medcite.open(tmp_path / "lib", dense=False)
+    try:
+        assert app.ingest([baseline]).added == 2
+        assert {h.source.id for h in app.search("cramps twitching magnesium", k=5)} == {
+            "pubmed:31", "pubmed:32"}
+        report = app.ingest([update])
+        # 99 was never in the library: nothing to withdraw, and not an error.
+        assert report.errors == [] and report.added == 1 and report.withdrawn_ids == ["pubmed:31"]
+        found = {h.source.id for h in app.search("cramps twitching spasm magnesium", k=5)}
+        assert found == {"pubmed:32", "pubmed:33"}
+        withdrawn = app.source("pubmed:31")  # kept, not erased
+        assert withdrawn.status == "withdrawn"
+        assert "DeleteCitation in update.xml.gz" in withdrawn.metadata["withdrawn_reason"]
+    finally:
+        app.close()
+
+
+def test_cli_reports_withdrawn_citations(tmp_path):
+    update = tmp_path / "update.xml"
+    update.write_bytes(b"<PubmedArticleSet>" + _article_xml(41, "Cramp trial")
+                       + b"<DeleteCitation><PMID>41</PMID></DeleteCitation></PubmedArticleSet>")
+    result = CliRunner().invoke(main, ["--library", str(tmp_path / "lib"), "ingest",
+                                       str(update)], env={"MEDCITE_DENSE": "0"})
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 added, 0 updated, 0 unchanged")
+    assert "1 withdrawn (deleted by the publisher)" in result.output
+
+
+@pytest.mark.parametrize(("types", "expected"), [
+    (["Editorial"], EvidenceType.EXPERT_OVERVIEW),
+    (["Letter", "Comment"], EvidenceType.EXPERT_OVERVIEW),
+    (["News"], EvidenceType.EXPERT_OVERVIEW),
+    (["Journal Article"], EvidenceType.OBSERVATIONAL_STUDY),  # generic: primary research
+    (["Journal Article", "Comment", "Randomized Controlled Trial"],
+     EvidenceType.RANDOMIZED_TRIAL),  # the design wins over the comment tag
+])
+def test_opinion_pieces_are_not_classed_as_studies(types, expected):
+    from medcite.evidence import classify
+
+    doc = ParsedDocument(key="pubmed:5", title="T", text="T", pmid="5",
+                         metadata={"publication_types": types})
+    assert classify(doc) == expected

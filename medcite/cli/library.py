@@ -15,11 +15,12 @@ from . import app_of, main
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--force", is_flag=True, help="Re-read files even if unchanged since the last run.")
-@click.option("--max", "max_results", type=int, default=100, show_default=True,
-              help="For pubmed:QUERY inputs, how many records to fetch.")
+@click.option("--max", "max_results", type=int, default=None,
+              help="For pubmed:QUERY inputs, how many records to fetch "
+                   "[default: the pubmed_max setting, 100 unless changed].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @click.pass_context
-def ingest(ctx: click.Context, inputs: tuple[str, ...], force: bool, max_results: int,
+def ingest(ctx: click.Context, inputs: tuple[str, ...], force: bool, max_results: int | None,
            quiet: bool) -> None:
     """Ingest files, folders, URLs or pubmed:"QUERY" into the library.
 
@@ -30,7 +31,8 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], force: bool, max_results
     Exit status 1 if any input failed (each failure is listed; good inputs are still ingested).
     """
     app = app_of(ctx)
-    app.settings.pubmed_max = max_results  # read by the pubmed: resolver
+    if max_results is not None:
+        app.settings.pubmed_max = max_results  # read by the pubmed: resolver
     progress = None if quiet or not sys.stderr.isatty() else _progress_line
     report = app.ingest(inputs, progress=progress, force=force)
     if progress:
@@ -53,6 +55,8 @@ def _print_report(report: IngestReport) -> None:
         f"{report.skipped_files} files skipped (unchanged since last run); "
         + (f"{report.skipped_records} records skipped (no text or third-party); "
            if report.skipped_records else "")
+        + (f"{len(report.withdrawn_ids)} withdrawn (deleted by the publisher); "
+           if report.withdrawn_ids else "")
         + f"{report.passages} passages in {report.seconds:.1f} s ({rate:,.0f} passages/s)"
     )
     for origin, message in report.errors:

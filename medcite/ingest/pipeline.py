@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import evidence, passages
-from ..models import IngestReport, ParsedDocument, Source
+from ..models import Deletion, IngestReport, ParsedDocument, Source
 from ..settings import Settings
 from ..store.sqlite import SQLiteStore
 from ..text import content_hash
@@ -105,13 +105,20 @@ class Ingestor:
         if count is not None and len(report.errors) == errors_before:
             self.store.mark_file(origin, stat.st_size, stat.st_mtime_ns, count)
 
-    def _ingest_documents(self, origin: str, docs: Iterator[ParsedDocument],
+    def _ingest_documents(self, origin: str, docs: Iterator[ParsedDocument | Deletion],
                           report: IngestReport) -> int | None:
         """Store documents from one input; returns how many, or None if the input failed."""
         batch: list[_Pending] = []
         count = 0
         try:
             for doc in docs:
+                if isinstance(doc, Deletion):
+                    # In file order: what came before is stored first, then the deletion applies.
+                    self._flush(batch, report)
+                    batch = []
+                    if self.store.withdraw_source(doc.key, doc.reason):
+                        report.withdrawn_ids.append(doc.key)
+                    continue
                 batch.append(self._prepare(doc, origin))
                 count += 1
                 if len(batch) >= self.settings.ingest_batch:

@@ -6,7 +6,9 @@ query understanding: ``publication_types``, ``mesh`` (descriptor names, which in
 check tags Humans/Animals), ``mesh_major``, ``keywords``, ``pmcid``. Structured abstracts keep
 each labelled part as its own section ("Methods", "Results"...); an unlabelled abstract is one
 section. A record with a title but no abstract is stored with its title as text; a record with
-neither is skipped and counted in the ingest report (`skipped_records`). Element names follow
+neither is skipped and counted in the ingest report (`skipped_records`). A `DeleteCitation`
+element (MEDLINE update files list the PMIDs NLM removed) yields a `Deletion` per PMID, and the
+ingest withdraws those sources. Element names follow
 NLM's PubMed DTD (https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd).
 
 >>> from io import BytesIO
@@ -26,13 +28,13 @@ from typing import IO
 
 from lxml import etree
 
-from ...models import IngestReport, ParsedDocument
+from ...models import Deletion, IngestReport, ParsedDocument
 from ...settings import Settings
 from .base import DocumentBuilder
 from .xmlsafe import iter_records, root_tag, text_of
 
 ROOTS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
-_RECORDS = {"PubmedArticle", "MedlineCitation", "PubmedBookArticle"}
+_RECORDS = {"PubmedArticle", "MedlineCitation", "PubmedBookArticle", "DeleteCitation"}
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
 # MEDLINE records languages as ISO 639-2 codes; the library uses two-letter codes where they
@@ -47,13 +49,19 @@ _LANGUAGES = {
 
 
 def iter_pubmed(stream: IO[bytes], origin: str,
-                skipped: list[str] | None = None) -> Iterator[ParsedDocument]:
-    """Parsed documents of a PubMed/MEDLINE XML stream, in file order.
+                skipped: list[str] | None = None) -> Iterator[ParsedDocument | Deletion]:
+    """Parsed documents (and deletions) of a PubMed/MEDLINE XML stream, in file order.
 
     PMIDs (or "?") of records with neither title nor abstract are appended to `skipped`.
     Malformed XML raises IngestError after the records before the break have been yielded.
     """
     for record in iter_records(stream, origin, _RECORDS):
+        if record.tag == "DeleteCitation":
+            for pmid in record.iterfind("PMID"):
+                if (pmid.text or "").strip():
+                    yield Deletion(f"pubmed:{pmid.text.strip()}",
+                                   f"deleted from MEDLINE (DeleteCitation in {Path(origin).name})")
+            continue
         if record.tag == "PubmedBookArticle":
             doc = _book_article(record, origin)
         else:
@@ -298,8 +306,8 @@ class PubmedConnector:
         return self.read_with(path, None, None)
 
     def read_with(self, path: Path, settings: Settings | None,
-                  report: IngestReport | None) -> Iterator[ParsedDocument]:
-        """Documents of the file; records with no text are counted in `report.skipped_records`."""
+                  report: IngestReport | None) -> Iterator[ParsedDocument | Deletion]:
+        """Documents (and deletions) of the file; records with no text are counted in `report.skipped_records`."""
         from . import open_maybe_gzip
 
         skipped: list[str] = []
