@@ -15,7 +15,7 @@ from conftest import shared_path
 
 from medcite.cli import main
 from medcite.errors import MedciteError
-from medcite.evaluate import datasets, run_liveqa, run_nfcorpus
+from medcite.evaluate import datasets, run_liveqa, run_mediqa, run_nfcorpus
 from medcite.evaluate.runfile import doc_ids, read_run, write_run
 
 NF_DOCS = {
@@ -234,3 +234,44 @@ def test_real_nfcorpus_dev(tmp_path: Path):
                           data / "qrels" / "dev.tsv", log=lambda _: None)
     assert result.metrics["medcite"]["queries"] == result.metrics["bm25"]["queries"] > 300
     assert 0.2 < result.metrics["bm25"]["nDCG@10"] < 0.4
+
+
+MQ_RECORDS = [
+    {"qid": "1", "split": "validation", "question": "is gout treated with rest?", "answers": [
+        {"aid": "1_A1", "reference_score": 4, "url": "u1",
+         "text": "Gout (Treatment): Rest the joint and take anti-inflammatory medicine."},
+        {"aid": "1_A2", "reference_score": 1,
+         "text": "Zinc (Overview): Zinc is a mineral found in meat and shellfish."}]},
+    {"qid": "2", "split": "validation", "question": "what foods have zinc", "answers": [
+        # The same text graded again for another question is one record, graded per question.
+        {"aid": "2_A1", "reference_score": 3,
+         "text": "Zinc (Overview): Zinc is a mineral found in meat and shellfish."}]},
+]
+
+
+def test_mediqa_loader_merges_repeated_answers(tmp_path: Path):
+    path = _jsonl(tmp_path / "task3_qa_validation.jsonl", MQ_RECORDS)
+    queries, qrels, answers = datasets.load_mediqa([path])
+    assert [q.qid for q in queries] == ["validation-1", "validation-2"]
+    assert [a["id"] for a in answers] == ["validation-1_A1", "validation-1_A2"]
+    assert answers[0]["title"] == "Gout (Treatment)" and answers[0]["url"] == "u1"
+    assert qrels == {"validation-1": {"validation-1_A1": 4, "validation-1_A2": 1},
+                     "validation-2": {"validation-1_A2": 3}}
+
+
+def test_mediqa_tuning_files_never_name_liveqa():
+    assert all("liveqa" not in name for name in datasets.MEDIQA_TUNING_FILES)
+
+
+def test_mediqa_loader_refuses_ungraded_answers(tmp_path: Path):
+    bad = [{"qid": "1", "question": "q", "answers": [{"aid": "a", "text": "T (S): x"}]}]
+    with pytest.raises(MedciteError, match="reference_score"):
+        datasets.load_mediqa([_jsonl(tmp_path / "bad.jsonl", bad)])
+
+
+def test_mediqa_end_to_end(tmp_path: Path):
+    path = _jsonl(tmp_path / "task3_qa_validation.jsonl", MQ_RECORDS)
+    result = run_mediqa([path], tmp_path / "lib", log=lambda _: None)
+    assert result.runs["medcite"]["validation-1"][0][0] == "validation-1_A1"
+    assert result.runs["medcite"]["validation-2"][0][0] == "validation-1_A2"
+    assert result.metrics["medcite"]["avgScore"] == 2.5  # grades 4 and 3 -> 3 and 2

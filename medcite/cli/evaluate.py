@@ -14,7 +14,7 @@ import click
 
 from ..bench import bench_search, load_queries
 from ..errors import MedciteError
-from ..evaluate import EvalResult, run_liveqa, run_nfcorpus
+from ..evaluate import EvalResult, run_liveqa, run_mediqa, run_nfcorpus
 from ..service import Medcite
 from . import app_of, main
 
@@ -129,6 +129,20 @@ def nfcorpus(corpus, queries, qrels, library, run_out, retrievers, search_arg, s
     """NFCorpus (BEIR) dev queries over a library of its PubMed abstracts: nDCG@10, Recall@100."""
     result = run_nfcorpus(corpus, queries, qrels, library, run_out,
                           _search(retrievers, search_arg), _pairs(set_, "--set"), log=_log)
+    _print_result(result, as_json)
+
+
+@evaluate.command("mediqa")
+@_with_common
+def mediqa(library, run_out, retrievers, search_arg, set_, as_json) -> None:
+    """MEDIQA-2019 consumer questions (Alexa + validation) over the pool of their graded answers.
+
+    \b
+    The tuning set for retrieval weights (docs/benchmarks.md); the LiveQA questions that
+    MEDIQA's train_liveqa file repeats are never read. Prints the LiveQA measures.
+    """
+    result = run_mediqa(None, library, run_out, _search(retrievers, search_arg),
+                        _pairs(set_, "--set"), log=_log)
     _print_result(result, as_json)
 
 

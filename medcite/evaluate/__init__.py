@@ -1,4 +1,4 @@
-"""Evaluation on public benchmarks: `medcite eval liveqa` and `medcite eval nfcorpus`.
+"""Evaluation on public benchmarks: `medcite eval liveqa`, `nfcorpus` and `mediqa` (tuning).
 
 - `datasets`: where the shared data lives; loaders for queries and judgments;
 - `runfile`: TREC run files (``qid Q0 docid rank score tag``);
@@ -8,6 +8,6 @@
 The metric formulas themselves are pure functions in `medcite.metrics`.
 """
 
-from .runner import EvalResult, run_liveqa, run_nfcorpus
+from .runner import EvalResult, run_liveqa, run_mediqa, run_nfcorpus
 
-__all__ = ["EvalResult", "run_liveqa", "run_nfcorpus"]
+__all__ = ["EvalResult", "run_liveqa", "run_mediqa", "run_nfcorpus"]

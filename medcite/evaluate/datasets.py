@@ -170,3 +170,64 @@ def load_beir_documents(path: Path) -> dict[str, str]:
     """BEIR corpus id -> title + text."""
     return {str(r["_id"]): f"{r.get('title') or ''}\n{r.get('text') or ''}"
             for r in read_jsonl(path)}
+
+
+# -- MEDIQA 2019 task 3 (answer ranking), used as a tuning set -------------------------------
+
+# The `train_liveqa` file holds the 104 TREC LiveQA-2017 test questions, i.e. the LiveQA
+# acceptance questions and the sealed half: it is never read. Alexa and validation are disjoint.
+MEDIQA_TUNING_FILES = ("task3_qa_train_alexa.jsonl", "task3_qa_validation.jsonl")
+
+
+def split_answer_heading(text: str) -> tuple[str, str]:
+    """MEDIQA answers start with their page and section, ``"Title (Section): text"``.
+
+    >>> split_answer_heading("Gout (Treatment): Rest the joint. Ice: helps.")
+    ('Gout (Treatment)', 'Rest the joint. Ice: helps.')
+    >>> split_answer_heading("No heading here")
+    ('', 'No heading here')
+    """
+    head, sep, rest = text.partition(": ")
+    if not sep or len(head) > 200 or "\n" in head or not rest.strip():
+        return "", text.strip()
+    return head.strip(), rest.strip()
+
+
+def load_mediqa(paths: list[Path]) -> tuple[list[Query], dict[str, dict[str, int]],
+                                             list[dict[str, str]]]:
+    """MEDIQA task 3 files -> (queries, qid -> answer id -> grade 1-4, answer records).
+
+    Query and answer ids get the file's split as a prefix (``validation-3``), since files reuse
+    ids. Each answer record has ``id``, ``title`` (its "Title (Section)" heading) and ``text``.
+    The same answer text retrieved for several questions is one record (the id of its first
+    copy), so finding it for either question counts; a pair graded twice keeps the lower grade.
+    """
+    queries, qrels, answers = [], {}, []
+    first: dict[tuple[str, str], str] = {}
+    for path in paths:
+        for record in read_jsonl(path):
+            split = str(record.get("split") or Path(path).stem).replace("_", "-")
+            if "qid" not in record:
+                raise MedciteError(f"{path}: a record has no qid")
+            qid = f"{split}-{record['qid']}"
+            queries.append(Query(qid, str(record.get("question") or "")))
+            for answer in record.get("answers") or []:
+                title, text = split_answer_heading(str(answer.get("text") or ""))
+                if not text:
+                    continue
+                key = (title, text)
+                if key not in first:
+                    first[key] = f"{split}-{answer.get('aid') or len(first)}"
+                    answers.append({"id": first[key], "title": title, "text": text,
+                                    "url": str(answer.get("url") or "")})
+                aid = first[key]
+                try:
+                    grade = int(answer["reference_score"])
+                except (KeyError, TypeError, ValueError):
+                    raise MedciteError(f"{path}: question {record['qid']} answer "
+                                       f"{answer.get('aid')} has no reference_score") from None
+                judged = qrels.setdefault(qid, {})
+                judged[aid] = min(grade, judged.get(aid, grade))
+    if not queries:
+        raise MedciteError("no MEDIQA questions found")
+    return queries, qrels, answers

@@ -191,6 +191,57 @@ def run_liveqa(questions: Path | None = None, qrels: Path | None = None,
     return EvalResult("liveqa", metrics, info, runs)
 
 
+def write_mediqa_corpus(answers: Sequence[dict[str, str]], folder: Path) -> Path:
+    """The MEDIQA answers as a JSONL corpus with its field mapping (rewritten only on change, so
+    ingest stays a no-op on the next run). The heading "Title (Section)" plays the part of a
+    MedQuAD question: title and section heading of the one passage group."""
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = folder / "mediqa.jsonl"
+    body = "".join(json.dumps(a, sort_keys=True) + "\n" for a in answers)
+    mapping = ("flavour: custom\nprefix: mediqa\nid: id\ntitle: title\nheading: title\n"
+               "text: text\nurl: url\n")
+    for path, text in ((corpus, body), (folder / "mediqa.jsonl.mapping.yaml", mapping)):
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return corpus
+
+
+def run_mediqa(files: Sequence[Path] | None = None, library: Path | None = None,
+               run_out: Path | None = None, search_args: Mapping[str, Any] | None = None,
+               settings: Mapping[str, Any] | None = None, depth: int = 10,
+               passages: int = 50, log: Log = print) -> EvalResult:
+    """MEDIQA-2019 task 3 consumer questions (Alexa + validation; never `train_liveqa`, which
+    holds the LiveQA test questions) searching the pool of every question's graded answers.
+
+    This is the tuning set for retrieval weights: answers to the other questions stand in as
+    distractors and count as unjudged, the LiveQA measures are computed as for LiveQA.
+    """
+    files = list(files or [datasets.default_path("mediqa2019", name)
+                           for name in datasets.MEDIQA_TUNING_FILES])
+    library = library or default_library("mediqa")
+    queries, judgments, answers = datasets.load_mediqa(files)
+    qids = [q.qid for q in queries]
+    corpus = write_mediqa_corpus(answers, library / "corpus")
+    app = open_library(library, corpus, None, settings, log)
+    try:
+        log(f"searching {len(queries)} questions")
+        run, searched = search_all(app, queries, depth, passages, search_args, log)
+    finally:
+        app.close()
+    documents = {a["id"]: f"{a['title']}\n{a['text']}" for a in answers}
+    base, bm25 = baseline_run(documents, queries, depth)
+    runs = {"medcite": run, "bm25": base}
+    metrics = {name: liveqa_measures(doc_ids(r), judgments, qids) for name, r in runs.items()}
+    info = {
+        "library": str(library), "files": [str(f) for f in files],
+        "baseline_documents": len(documents),
+        "best_possible_avgScore": best_possible_avg_score(judgments, qids),
+        "search_args": dict(search_args or {}), "settings": dict(settings or {}),
+        "passages_per_query": passages, **searched, "run_files": _write_runs(run_out, runs),
+    }
+    return EvalResult("mediqa", metrics, info, runs)
+
+
 def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
                  qrels: Path | None = None, library: Path | None = None,
                  run_out: Path | None = None, search_args: Mapping[str, Any] | None = None,
