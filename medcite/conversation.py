@@ -88,11 +88,11 @@ class Conversations:
         return cid
 
     def exists(self, cid: str) -> bool:
-        return self.store.conn.execute(
+        return self.store.read.execute(
             "SELECT 1 FROM conversations WHERE id = ?", (cid,)).fetchone() is not None
 
     def last(self, cid: str) -> QueryAnalysis | None:
-        row = self.store.conn.execute(
+        row = self.store.read.execute(
             "SELECT analysis FROM conversation_turns WHERE conversation_id = ? "
             "ORDER BY turn DESC LIMIT 1", (cid,)).fetchone()
         return QueryAnalysis(**json.loads(row[0])) if row else None
@@ -108,6 +108,6 @@ class Conversations:
         return self.store.transaction(write)
 
     def turns(self, cid: str) -> list[tuple[int, str]]:
-        return [(r[0], r[1]) for r in self.store.conn.execute(
+        return [(r[0], r[1]) for r in self.store.read.execute(
             "SELECT turn, message FROM conversation_turns WHERE conversation_id = ? ORDER BY turn",
             (cid,))]

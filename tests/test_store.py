@@ -82,3 +82,56 @@ s.put_sources(items())
     store = SQLiteStore(db)
     assert [s.id for s in store.list_sources()] == ["keep"]
     assert store.stats()["passages"] == 1
+
+
+def test_other_threads_read_committed_state_only(tmp_path):
+    """A web server's worker thread must not read inside another thread's open write."""
+    import threading
+
+    store = SQLiteStore(tmp_path / "l.db")
+    inside, checked = threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def write(conn):
+        conn.execute("INSERT INTO meta VALUES ('k', 'v')")
+        seen["writer"] = store.get_meta("k")  # the writing thread sees its own change
+        inside.set()
+        assert checked.wait(10)
+
+    writer = threading.Thread(target=store.transaction, args=(write,))
+    writer.start()
+    assert inside.wait(10)
+    seen["during"] = store.get_meta("k")  # main thread: the write is not committed yet
+    checked.set()
+    writer.join(10)
+    assert seen == {"writer": "v", "during": None}
+    assert store.get_meta("k") == "v"
+    store.close()
+
+
+def test_concurrent_reads_and_writes_do_not_fail(tmp_path):
+    import threading
+
+    store = SQLiteStore(tmp_path / "l.db")
+    store.put_sources([(_source("s0"), "abc", _passages("s0", "abc", "h0"))])
+    errors: list[BaseException] = []
+
+    def reader():
+        try:
+            for _ in range(200):
+                assert store.get_sources(["s0"])["s0"].id == "s0"
+                assert store.passages(["s0-h0"])[0].text == "abc"
+                store.stats()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for i in range(1, 40):
+        store.put_sources([(_source(f"s{i}"), "xyz", _passages(f"s{i}", "xyz", "h"))])
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert store.stats()["sources"] == 40
+    store.close()

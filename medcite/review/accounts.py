@@ -50,8 +50,12 @@ class Accounts:
 
     def __init__(self, store: SQLiteStore):
         self.store = store
-        self.conn = store.conn
-        migrate(self.conn, "editorial", MIGRATIONS)
+        migrate(store.conn, "editorial", MIGRATIONS)
+
+    @property
+    def conn(self):
+        """This thread's read connection (writes go through `store.transaction`)."""
+        return self.store.read
 
     def add_user(self, username: str, password: str, role: Role | str, display_name: str = "",
                  credentials: str = "") -> User:

@@ -62,9 +62,13 @@ class Editorial:
 
     def __init__(self, store: SQLiteStore, match_threshold: float = 0.9):
         self.store = store
-        self.conn = store.conn
         self.match_threshold = match_threshold
-        migrate(self.conn, "editorial", MIGRATIONS)
+        migrate(store.conn, "editorial", MIGRATIONS)
+
+    @property
+    def conn(self):
+        """This thread's read connection (writes go through `store.transaction`)."""
+        return self.store.read
 
     # -- articles ------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -148,13 +149,45 @@ def _statements(sql: str) -> list[str]:
 
 
 class SQLiteStore:
-    """`Store` on one SQLite file. Thread-safe; one writer at a time."""
+    """`Store` on one SQLite file. Thread-safe: one writer at a time on `conn` (under `lock`),
+    and each thread reads through its own connection (`read`), so a web server's worker threads
+    never read inside another thread's open write transaction and never share a cursor. WAL
+    lets those readers run while a write is in progress; each sees the last committed state.
+    """
 
     def __init__(self, path: Path | str):
         self.path = path
         self.conn = connect(path)
         self.lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         migrate(self.conn, "catalogue", MIGRATIONS)
+
+    @property
+    def read(self) -> sqlite3.Connection:
+        """The connection this thread reads with: the writer's own inside a write (so a
+        transaction sees its own changes) and for an in-memory database (one per connection),
+        else a per-thread connection opened on first use."""
+        if str(self.path) == ":memory:" or getattr(self._local, "writing", 0):
+            return self.conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """Hold the write lock, and mark this thread as the writer for `read`."""
+        with self.lock:
+            self._local.writing = getattr(self._local, "writing", 0) + 1
+            try:
+                yield self.conn
+            finally:
+                self._local.writing -= 1
 
     # -- writing -------------------------------------------------------------------------
 
@@ -162,7 +195,7 @@ class SQLiteStore:
         self, items: Iterable[tuple[Source, str, list[Passage]]]
     ) -> list[WriteOutcome]:
         outcomes: list[WriteOutcome] = []
-        with self.lock:
+        with self._writing():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 for source, text, passages in items:
@@ -236,7 +269,7 @@ class SQLiteStore:
         return "updated" if row else "added"
 
     def withdraw_source(self, source_id: str, reason: str = "") -> bool:
-        with self.lock:
+        with self._writing():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 cur = self.conn.execute(
@@ -265,14 +298,14 @@ class SQLiteStore:
     # -- ingest bookkeeping (resumable, fast no-op re-runs) -------------------------------
 
     def file_done(self, origin: str, size: int, mtime_ns: int) -> bool:
-        row = self.conn.execute(
+        row = self.read.execute(
             "SELECT size, mtime_ns FROM ingested_files WHERE origin = ?", (origin,)
         ).fetchone()
         return bool(row) and row["size"] == size and row["mtime_ns"] == mtime_ns
 
     def mark_file(self, origin: str, size: int, mtime_ns: int, sources: int) -> None:
-        with self.lock:
-            self.conn.execute(
+        with self._writing():
+            self.read.execute(
                 "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?, ?, ?)",
                 (origin, size, mtime_ns, sources, now()),
             )
@@ -282,7 +315,7 @@ class SQLiteStore:
         out: dict[str, str] = {}
         for chunk in _chunks(list(ids), 900):
             marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
+            for r in self.read.execute(
                 f"SELECT id, content_hash FROM sources WHERE status = 'active' AND id IN ({marks})",
                 chunk,
             ):
@@ -292,25 +325,25 @@ class SQLiteStore:
     # -- reading -------------------------------------------------------------------------
 
     def get_source(self, source_id: str) -> Source | None:
-        row = self.conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        row = self.read.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
         return _source(row) if row else None
 
     def get_sources(self, ids: Sequence[str]) -> dict[str, Source]:
         out: dict[str, Source] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), 900):
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
+            for row in self.read.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
                 out[row["id"]] = _source(row)
         return out
 
     def source_text(self, source_id: str, version: int | None = None) -> str | None:
         if version is None:
-            row = self.conn.execute(
+            row = self.read.execute(
                 "SELECT text FROM source_versions WHERE source_id = ? ORDER BY version DESC "
                 "LIMIT 1", (source_id,),
             ).fetchone()
         else:
-            row = self.conn.execute(
+            row = self.read.execute(
                 "SELECT text FROM source_versions WHERE source_id = ? AND version = ?",
                 (source_id, version),
             ).fetchone()
@@ -320,18 +353,18 @@ class SQLiteStore:
         found: dict[str, Passage] = {}
         for chunk in _chunks(list(ids), 900):
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM passages WHERE id IN ({marks})", chunk):
+            for row in self.read.execute(f"SELECT * FROM passages WHERE id IN ({marks})", chunk):
                 found[row["id"]] = _passage(row)
         return [found[i] for i in ids if i in found]
 
     def source_passages(self, source_id: str, version: int | None = None) -> list[Passage]:
         if version is None:
-            rows = self.conn.execute(
+            rows = self.read.execute(
                 "SELECT * FROM passages WHERE source_id = ? AND superseded = 0 ORDER BY ordinal",
                 (source_id,),
             )
         else:
-            rows = self.conn.execute(
+            rows = self.read.execute(
                 "SELECT * FROM passages WHERE source_id = ? AND version = ? ORDER BY ordinal",
                 (source_id, version),
             )
@@ -340,7 +373,7 @@ class SQLiteStore:
     def iter_passages(self, batch: int = 5000) -> Iterator[list[Passage]]:
         last = ""
         while True:
-            rows = self.conn.execute(
+            rows = self.read.execute(
                 "SELECT * FROM passages WHERE superseded = 0 AND id > ? ORDER BY id LIMIT ?",
                 (last, batch),
             ).fetchall()
@@ -352,14 +385,14 @@ class SQLiteStore:
     def changes(self, since: int = 0) -> list[Change]:
         return [
             Change(seq=r[0], op=r[1], passage_id=r[2])
-            for r in self.conn.execute(
+            for r in self.read.execute(
                 "SELECT seq, op, passage_id FROM passage_changes WHERE seq > ? ORDER BY seq",
                 (since,),
             )
         ]
 
     def last_change(self) -> int:
-        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM passage_changes").fetchone()[0]
+        return self.read.execute("SELECT COALESCE(MAX(seq), 0) FROM passage_changes").fetchone()[0]
 
     def list_sources(self, flt: SourceFilter | None = None) -> list[Source]:
         flt = flt or SourceFilter()
@@ -388,10 +421,10 @@ class SQLiteStore:
         sql = f"SELECT * FROM sources WHERE {' AND '.join(where)} ORDER BY id"
         if flt.limit is not None:
             sql += f" LIMIT {int(flt.limit)} OFFSET {int(flt.offset)}"
-        return [_source(r) for r in self.conn.execute(sql, args)]
+        return [_source(r) for r in self.read.execute(sql, args)]
 
     def stats(self) -> dict[str, object]:
-        c = self.conn
+        c = self.read
         by_type = dict(c.execute(
             "SELECT evidence_type, COUNT(*) FROM sources WHERE status = 'active' "
             "GROUP BY evidence_type ORDER BY 2 DESC"
@@ -409,16 +442,16 @@ class SQLiteStore:
         }
 
     def get_meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self.read.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.lock:
+        with self._writing():
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def transaction(self, fn: Callable[[sqlite3.Connection], object]) -> object:
         """Run `fn(conn)` in one write transaction (used by components with their own tables)."""
-        with self.lock:
+        with self._writing():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 result = fn(self.conn)
@@ -429,6 +462,10 @@ class SQLiteStore:
         return result
 
     def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            conn.close()
         self.conn.close()
 
 
