@@ -313,6 +313,29 @@ def analyze(message: str, vocabulary: Vocabulary | None = None) -> QueryAnalysis
     )
 
 
+def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,
+                limit: int = MAX_SYNONYMS) -> list[tuple[str, ...]]:
+    """Each focus entity of `analysis` with every name worth looking for in a title: the
+    canonical name, the words the reader used for it, and up to `limit` other project-written
+    names (library names are left out: the record side brings its own, e.g. MedQuAD's focus
+    synonyms; so are names under 3 letters, where "MI" would match any heading saying "mi").
+
+    >>> focus_names(analyze("Can a heart attack be prevented?"))[0][:2]
+    ('myocardial infarction', 'heart attack')
+    """
+    vocab = vocabulary if vocabulary is not None else _default_vocabulary()
+    said: dict[str, list[str]] = {}
+    for m in vocab.match(analysis.original or analysis.question):
+        said.setdefault(m.entry.canonical, []).append(m.text.lower())
+    out = []
+    for canonical in analysis.focus:
+        entry = vocab.entry(canonical)
+        others = entry.synonyms[:limit] if entry else []
+        names = [canonical, *said.get(canonical, []), *others]
+        out.append(tuple(dict.fromkeys(n for n in names if len(n) >= 3)))
+    return out
+
+
 def _focus(matches: list[Match]) -> list[str]:
     names = [m.entry.canonical for m in matches if m.entry.category != "body_part"]
     names = names or [m.entry.canonical for m in matches]

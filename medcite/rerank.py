@@ -8,9 +8,16 @@ score fusion could give):
   (a passage *about* magnesium beats one that mentions it in passing);
 - question-type match: the section heading asks the same kind of question ("How is X treated?"
   for a treatment question);
-- evidence prior: stronger evidence types first, a small nudge (EvidenceType.rank).
+- evidence prior: stronger evidence types first, a small nudge (EvidenceType.rank);
+- focus-and-type match: focus x qtype, i.e. the heading asks the reader's question *about the
+  reader's topic*. This is the cheap form of question-entailment retrieval (Ben Abacha &
+  Demner-Fushman 2019, "A question-entailment approach to question answering", BMC
+  Bioinformatics 20:511), which answers a consumer question with the answer of a library
+  question that has the same focus and question type. Alone, a type match lifts every
+  "How is X treated?" in the library whatever X is; the conjunction does not.
 
 final = fused / best possible fused + w_focus * focus + w_qtype * qtype + w_evidence * prior
+        + w_pair * focus * qtype
 
 >>> qtype_match("treatment", "What are the treatments for gout?")
 1.0
@@ -54,6 +61,7 @@ class RerankWeights:
     focus: float = 0.1
     qtype: float = 0.2
     evidence: float = 0.02
+    pair: float = 0.0
 
 
 def _words(text: str) -> set[str]:
@@ -61,16 +69,27 @@ def _words(text: str) -> set[str]:
     return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(text.lower())}
 
 
-def focus_match(focus: Sequence[str], title: str, section: str) -> float:
-    """Share of focus entities whose words all appear in the title or section heading.
+def focus_match(focus: Sequence[str | Sequence[str]], title: str, section: str,
+                topic: str = "") -> float:
+    """Share of focus entities one of whose names has all its words in the title, the section
+    heading or `topic` (a record's own focus metadata, e.g. MedQuAD's focus and its synonyms).
+
+    An entity is a name or a list of its names (the reader's words and the medical name), so
+    "heart attack" matches a page titled "Heart Attack" and one titled "Myocardial infarction".
 
     >>> focus_match(["high blood pressure", "salt"], "High Blood Pressure", "Treatments")
     0.5
+    >>> focus_match([("myocardial infarction", "heart attack")], "Heart Attack", "")
+    1.0
     """
     if not focus:
         return 0.0
-    where = _words(title) | _words(section)
-    hits = sum(1 for entity in focus if _words(entity) and _words(entity) <= where)
+    where = _words(title) | _words(section) | _words(topic)
+    hits = 0
+    for entity in focus:
+        names = [entity] if isinstance(entity, str) else entity
+        if any(_words(name) and _words(name) <= where for name in names):
+            hits += 1
     return hits / len(focus)
 
 
@@ -101,6 +120,8 @@ def rerank_score(norm_fused: float, focus: float, qtype: float, prior: float,
 
     >>> rerank_score(0.5, 1.0, 1.0, 0.5, RerankWeights(focus=0.3, qtype=0.2, evidence=0.1))
     1.05
+    >>> rerank_score(0.5, 0.5, 1.0, 0.0, RerankWeights(0.0, 0.0, 0.0, pair=0.4))
+    0.7
     """
     return round(norm_fused + weights.focus * focus + weights.qtype * qtype
-                 + weights.evidence * prior, 12)
+                 + weights.evidence * prior + weights.pair * focus * qtype, 12)

@@ -216,7 +216,8 @@ class Retrieval:
     def _rerank(self, fused: dict[str, float], best_possible: float, analysis: QueryAnalysis,
                 passages: dict, sources: dict) -> dict[str, float]:
         weights = RerankWeights(self.settings.rerank_focus, self.settings.rerank_qtype,
-                                self.settings.rerank_evidence)
+                                self.settings.rerank_evidence, self.settings.rerank_pair)
+        focus = self._focus_names(analysis)
         # Scaled by the best possible fused score, not min-max over the candidates: min-max
         # would stretch a 3-candidate list so that rank 2 sits at 0.5 and the features could
         # never lift it; with a fixed scale a rank keeps the same value whatever the list size.
@@ -228,9 +229,27 @@ class Retrieval:
             source = sources[p.source_id]
             out[pid] = rerank_score(
                 norm,
-                focus_match(analysis.focus, source.title, p.section),
+                focus_match(focus, source.title, p.section, _topic(source)),
                 qtype_match(analysis.qtype, p.section),
                 evidence_prior(source.evidence_type),
                 weights,
             )
         return out
+
+    def _focus_names(self, analysis: QueryAnalysis) -> list[tuple[str, ...]]:
+        """Each focus entity with the names it may go by in a title: the canonical name, the
+        reader's own words for it, and the vocabulary's other names (project and library)."""
+        try:
+            from .query import focus_names
+            from .vocabulary import Vocabulary
+        except ImportError:
+            return [(name,) for name in analysis.focus]
+        return focus_names(analysis, Vocabulary.load(self.settings.home))
+
+
+def _topic(source: Source) -> str:
+    """The record's own statement of its topic, when the corpus gives one (MedQuAD: `focus`
+    and `focus_synonyms` metadata)."""
+    meta = source.metadata or {}
+    parts = [meta.get("focus")] + list(meta.get("focus_synonyms") or [])
+    return " ; ".join(str(p) for p in parts if isinstance(p, str) and p)

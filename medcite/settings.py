@@ -124,6 +124,10 @@ class Settings:
         "Rerank weight of a heading that answers the question type.", default=0.2
     )
     rerank_evidence: float = _doc("Rerank weight of the evidence-type prior.", default=0.02)
+    rerank_pair: float = _doc(
+        "Rerank weight of focus x question-type match: the heading asks the reader's question "
+        "about the reader's topic.", default=0.0
+    )
 
     @classmethod
     def load(cls, home: str | Path | None = None, preset: str | Path | None = None,

@@ -275,3 +275,31 @@ def test_mediqa_end_to_end(tmp_path: Path):
     assert result.runs["medcite"]["validation-1"][0][0] == "validation-1_A1"
     assert result.runs["medcite"]["validation-2"][0][0] == "validation-1_A2"
     assert result.metrics["medcite"]["avgScore"] == 2.5  # grades 4 and 3 -> 3 and 2
+
+
+def test_mediqa_with_medquad_distractors_score_zero(tmp_path: Path):
+    path = _jsonl(tmp_path / "task3_qa_validation.jsonl", MQ_RECORDS)
+    medquad = _jsonl(tmp_path / "medquad" / "corpus.jsonl", LQ_CORPUS)
+    result = run_mediqa([path], tmp_path / "lib", with_medquad=medquad, log=lambda _: None)
+    assert result.name == "mediqa-medquad"
+    assert result.info["baseline_documents"] == 2 + len(
+        datasets.load_medquad_documents(medquad, True))
+    found = {doc for run in result.runs["medcite"].values() for doc, _ in run}
+    assert found & set(datasets.load_medquad_documents(medquad, True))  # distractors searched
+    assert set(result.info["by_split"]) == {"validation"}
+
+
+def test_seed_vector_cache_copies_and_skips_known(tmp_path: Path):
+    import sqlite3
+
+    from medcite.evaluate.runner import seed_vector_cache
+
+    donor = tmp_path / "donor"
+    (donor / "index" / "dense").mkdir(parents=True)
+    db = sqlite3.connect(donor / "index" / "dense" / "cache.db")
+    db.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, vec BLOB)")
+    db.executemany("INSERT INTO vectors VALUES (?, ?)", [("a", b"1"), ("b", b"2")])
+    db.commit()
+    db.close()
+    assert seed_vector_cache(tmp_path / "lib", [donor, tmp_path / "missing"]) == 2
+    assert seed_vector_cache(tmp_path / "lib", [donor]) == 0

@@ -245,3 +245,14 @@ def test_analysis_speed_p95_under_5_ms():
     p95 = cpu[int(0.95 * (len(cpu) - 1))]
     assert p95 < 0.005, f"p95 {p95 * 1000:.2f} ms CPU"
     assert wall[len(wall) // 2] < 0.005
+
+
+def test_focus_keeps_the_readers_words_beside_the_medical_name():
+    from medcite.query import focus_names
+
+    a = analyze("How can I tell if I am having a heart attack?")
+    assert a.focus == ["myocardial infarction"]
+    names = focus_names(a)[0]
+    assert names[0] == "myocardial infarction" and "heart attack" in names
+    assert "myocardial infarction" in a.expansions  # added, the reader's words still searched
+    assert all(len(n) >= 3 for n in names)

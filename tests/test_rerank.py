@@ -43,3 +43,16 @@ def test_rerank_score_adds_weighted_features():
     # 0.5 + 0.3*1 + 0.2*1 + 0.1*0.5 = 1.05
     assert rerank_score(0.5, 1.0, 1.0, 0.5, w) == pytest.approx(1.05)
     assert rerank_score(0.25, 0.0, 0.0, 0.0, w) == pytest.approx(0.25)
+
+
+def test_focus_match_accepts_any_name_of_an_entity_and_the_record_topic():
+    assert focus_match([("myocardial infarction", "heart attack")], "Heart Attack", "") == 1.0
+    assert focus_match([("gout",)], "What causes it?", "", topic="Gout ; Gouty arthritis") == 1.0
+    assert focus_match([("gout",), "salt"], "Salt", "") == 0.5
+
+
+def test_rerank_pair_rewards_focus_and_type_together():
+    w = RerankWeights(focus=0.0, qtype=0.0, evidence=0.0, pair=0.4)
+    assert rerank_score(0.5, 1.0, 1.0, 0.0, w) == pytest.approx(0.9)
+    assert rerank_score(0.5, 1.0, 0.0, 0.0, w) == pytest.approx(0.5)
+    assert rerank_score(0.5, 0.0, 1.0, 0.0, w) == pytest.approx(0.5)

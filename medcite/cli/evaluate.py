@@ -133,16 +133,27 @@ def nfcorpus(corpus, queries, qrels, library, run_out, retrievers, search_arg, s
 
 
 @evaluate.command("mediqa")
+@click.option("--with-medquad", "with_medquad", is_flag=True,
+              help="Add the MedQuAD corpus (shared data) as unjudged distractors: a harder pool.")
+@click.option("--corpus", type=_PATH,
+              help="MedQuAD corpus JSONL for --with-medquad (default: shared data).")
 @_with_common
-def mediqa(library, run_out, retrievers, search_arg, set_, as_json) -> None:
+def mediqa(with_medquad, corpus, library, run_out, retrievers, search_arg, set_,
+           as_json) -> None:
     """MEDIQA-2019 consumer questions (Alexa + validation) over the pool of their graded answers.
 
     \b
     The tuning set for retrieval weights (docs/benchmarks.md); the LiveQA questions that
     MEDIQA's train_liveqa file repeats are never read. Prints the LiveQA measures.
+    --with-medquad adds every answered MedQuAD record as an unjudged distractor.
     """
+    medquad = None
+    if with_medquad:
+        from ..evaluate import datasets
+
+        medquad = corpus or datasets.default_path("medquad", "corpus.jsonl")
     result = run_mediqa(None, library, run_out, _search(retrievers, search_arg),
-                        _pairs(set_, "--set"), log=_log)
+                        _pairs(set_, "--set"), with_medquad=medquad, log=_log)
     _print_result(result, as_json)
 
 

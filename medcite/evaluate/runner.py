@@ -53,9 +53,10 @@ class EvalResult:
         return {"benchmark": self.name, "metrics": self.metrics, "info": self.info}
 
 
-def open_library(library: Path, corpus: Path, build: Mapping[str, Any] | None = None,
+def open_library(library: Path, corpus: Path | Sequence[Path],
+                 build: Mapping[str, Any] | None = None,
                  settings: Mapping[str, Any] | None = None, log: Log = print) -> Medcite:
-    """Open (or build) the evaluation library at `library` holding `corpus`.
+    """Open (or build) the evaluation library at `library` holding `corpus` (one file or several).
 
     Ingest is idempotent, so a second run only checks the file. When the settings that shape
     what is ingested (`build`) differ from the ones the library was built with, the corpus is
@@ -70,13 +71,14 @@ def open_library(library: Path, corpus: Path, build: Mapping[str, Any] | None = 
         app = Medcite.open(library, **{**dict(settings or {}), **wanted})
     except ValueError as exc:  # an unknown or malformed setting named with --set
         raise MedciteError(str(exc)) from None
+    corpora = [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus]
     key = "eval:build_settings"
-    signature = json.dumps({"corpus": str(Path(corpus).resolve()), **wanted}, sort_keys=True,
-                           default=str)
+    named = str(corpora[0].resolve()) if len(corpora) == 1 else [str(c.resolve()) for c in corpora]
+    signature = json.dumps({"corpus": named, **wanted}, sort_keys=True, default=str)
     force = app.store.get_meta(key) not in (None, signature)
-    log(f"library {library}: ingesting {corpus}" + (" (settings changed: re-reading)"
-                                                    if force else ""))
-    report = app.ingest([corpus], force=force)
+    log(f"library {library}: ingesting {', '.join(map(str, corpora))}"
+        + (" (settings changed: re-reading)" if force else ""))
+    report = app.ingest(corpora, force=force)
     if report.failed:
         app.close()
         origin, message = report.errors[0]
@@ -206,40 +208,96 @@ def write_mediqa_corpus(answers: Sequence[dict[str, str]], folder: Path) -> Path
     return corpus
 
 
+def seed_vector_cache(library: Path, donors: Sequence[Path]) -> int:
+    """Copy the cached vectors of other evaluation libraries into `library`'s dense cache.
+
+    The cache is keyed by sha256(model id + text), so a vector copied for the same text is the
+    vector our own ingest would compute; this only saves embedding ~25k passages again
+    (~15 min on the 2-core box). Returns the number of vectors added.
+    """
+    import sqlite3
+
+    target = library / "index" / "dense" / "cache.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(target))
+    try:
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB)")
+        before = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+        for donor in donors:
+            path = donor / "index" / "dense" / "cache.db"
+            if path.is_file() and path.resolve() != target.resolve():
+                db.execute("ATTACH DATABASE ? AS donor", (str(path),))
+                with db:
+                    db.execute("INSERT OR IGNORE INTO vectors SELECT key, vec FROM donor.vectors")
+                db.execute("DETACH DATABASE donor")
+        return db.execute("SELECT count(*) FROM vectors").fetchone()[0] - before
+    finally:
+        db.close()
+
+
 def run_mediqa(files: Sequence[Path] | None = None, library: Path | None = None,
                run_out: Path | None = None, search_args: Mapping[str, Any] | None = None,
                settings: Mapping[str, Any] | None = None, depth: int = 10,
-               passages: int = 50, log: Log = print) -> EvalResult:
+               passages: int = 50, with_medquad: Path | None = None,
+               log: Log = print) -> EvalResult:
     """MEDIQA-2019 task 3 consumer questions (Alexa + validation; never `train_liveqa`, which
     holds the LiveQA test questions) searching the pool of every question's graded answers.
 
     This is the tuning set for retrieval weights: answers to the other questions stand in as
     distractors and count as unjudged, the LiveQA measures are computed as for LiveQA.
+
+    `with_medquad` (a MedQuAD corpus JSONL) adds every answered MedQuAD record, third-party ones
+    included, to the library as distractors (unjudged, so they score 0): a harder pool, closer
+    to LiveQA's, where a question must find its few graded answers among ~18k QA records. Its
+    library defaults to ``eval/mediqa-medquad``, seeded with the vectors already cached by the
+    ``medquad`` and ``mediqa`` evaluation libraries.
     """
     files = list(files or [datasets.default_path("mediqa2019", name)
                            for name in datasets.MEDIQA_TUNING_FILES])
-    library = library or default_library("mediqa")
+    name = "mediqa-medquad" if with_medquad else "mediqa"
+    library = library or default_library(name)
     queries, judgments, answers = datasets.load_mediqa(files)
     qids = [q.qid for q in queries]
-    corpus = write_mediqa_corpus(answers, library / "corpus")
-    app = open_library(library, corpus, None, settings, log)
+    corpora = [write_mediqa_corpus(answers, library / "corpus")]
+    build: dict[str, Any] | None = None
+    if with_medquad:
+        corpora.append(Path(with_medquad))
+        build = {"include_third_party": True}
+        added = seed_vector_cache(library, [default_library("medquad"), default_library("mediqa")])
+        if added:
+            log(f"  seeded {added} cached vectors from the medquad and mediqa libraries")
+    app = open_library(library, corpora if with_medquad else corpora[0], build, settings, log)
     try:
         log(f"searching {len(queries)} questions")
         run, searched = search_all(app, queries, depth, passages, search_args, log)
     finally:
         app.close()
     documents = {a["id"]: f"{a['title']}\n{a['text']}" for a in answers}
+    if with_medquad:
+        documents.update(datasets.load_medquad_documents(Path(with_medquad), True))
     base, bm25 = baseline_run(documents, queries, depth)
     runs = {"medcite": run, "bm25": base}
     metrics = {name: liveqa_measures(doc_ids(r), judgments, qids) for name, r in runs.items()}
+    # Per file: Alexa questions are short MedQuAD-style ones, validation ones are consumer
+    # messages with a subject line, like LiveQA's.
+    splits: dict[str, list[str]] = {}
+    for qid in qids:
+        splits.setdefault(qid.rsplit("-", 1)[0], []).append(qid)
+    by_split = {
+        split: {name: {m: round(v, 4) for m, v in liveqa_measures(
+            doc_ids(r), judgments, ids).items() if m in ("avgScore", "MRR@10", "questions")}
+            for name, r in runs.items()}
+        for split, ids in splits.items()
+    }
     info = {
         "library": str(library), "files": [str(f) for f in files],
+        "with_medquad": str(with_medquad or ""), "by_split": by_split,
         "baseline_documents": len(documents),
         "best_possible_avgScore": best_possible_avg_score(judgments, qids),
         "search_args": dict(search_args or {}), "settings": dict(settings or {}),
         "passages_per_query": passages, **searched, "run_files": _write_runs(run_out, runs),
     }
-    return EvalResult("mediqa", metrics, info, runs)
+    return EvalResult(name, metrics, info, runs)
 
 
 def run_nfcorpus(corpus: Path | None = None, queries: Path | None = None,
