@@ -2,8 +2,9 @@
 
 What changes, and what never does:
 
-- patient / caregiver: a long sentence is cut at a clause boundary ("; ", ", but ", ", and ",
-  ", which ") into shorter sentences, each cut piece still an exact quoted span of the source;
+- patient / caregiver: a long sentence is cut at a main-clause boundary ("; ", ", but ...",
+  ", and ..." followed by a verb; never before "when", "if", "which"..., never inside a list)
+  into shorter sentences, each cut piece still an exact quoted span of the source;
   formal words are swapped for everyday ones and medical terms get a lay gloss on first use,
   both from our glossary (`medcite.glossary.simplify` and `add_glosses`). Numbers, negations and qualifiers are never touched;
 - clinician: the quoted sentences as written (technical terms, units and study designs kept).
@@ -33,28 +34,63 @@ SPLIT_OVER_WORDS = 12  # sentences longer than this are cut for lay readers
 _MIN_PIECE_WORDS = 5
 # Only boundaries after which a full clause follows: "; " or ", but/and" + a finite verb soon
 # after. Subordinate clauses (", although ...", ", which ...") would be fragments, so no cut.
+# Only boundaries after which a full clause follows: "; " or ", but/and/or/so" + a finite verb
+# within a few words. Subordinate clauses
+# (", or when ...", ", although ...", ", which ...") and list items (", and fatigue are ...")
+# would be fragments, so no cut there.
+_VERB = (r"(?:is|are|was|were|can|may|might|will|should|could|has|have|had|does|do|did|"
+         r"causes?|helps?|makes?|needs?|includes?|becomes?|leads?|affects?|occurs?|develops?|"
+         r"gets?|takes?|usually|often|also|rarely)")
 _BOUNDARY = re.compile(
-    r";\s+|,\s+(?=(?:but|and|or|so)\s+(?:\w+\s+){0,4}?(?:is|are|was|were|can|may|might|will|"
-    r"should|could|has|have|had|does|do|did|causes?|helps?|makes?|needs?|includes?|"
-    r"becomes?|leads?|affects?|occurs?|develops?)\b)")
+    rf";\s+(?!(?:or|and|but)?\s*(?:when|if|because|although|though|while|which|who|whom|"
+    rf"whose|where|that|unless|until|as)\b)|"
+    rf",\s+(?=(?:but|and|or|so)\s+(?:[\w'-]+\s+){{0,3}}?{_VERB}\b)",
+    re.IGNORECASE)
+_SUBORDINATE_START = re.compile(
+    r"\s*(?:(?:or|and|but)\s+)?(?:when|if|because|although|though|while|which|who|whom|whose|"
+    r"where|that|unless|until|whereas|since)\b", re.IGNORECASE)
 
 
 def split_points(text: str) -> list[int]:
     """Offsets in `text` where a lay rendering may start a new sentence (after the boundary)."""
-    return [m.end() for m in _BOUNDARY.finditer(text)]
+    points = []
+    for m in _BOUNDARY.finditer(text):
+        # A comma before the boundary in the same clause marks a list ("fever, aches, and
+        # fatigue are ..."): cutting there would leave "And fatigue are ..." as a fragment.
+        clause = text[(points[-1] if points else 0):m.start()]
+        if m.group(0).startswith(",") and "," in clause:
+            continue
+        if _SUBORDINATE_START.match(text, m.end()):
+            continue
+        points.append(m.end())
+    return points
 
 
-def render_claim(claim: DraftClaim, audience: str,
-                 seen: set[str] | None = None) -> list[DraftClaim]:
+def render_claim(claim: DraftClaim, audience: str, seen: set[str] | None = None,
+                 taken: set[tuple[str, int]] | None = None) -> list[DraftClaim]:
     """The claim as one or more claims for `audience` (see the module docstring).
 
-    `seen` collects the terms already glossed in this answer (each is glossed once).
+    `seen` collects the terms already glossed in this answer (each is glossed once); `taken`
+    the (passage id, start) of every span shown so far, so a plainer alternate is never shown
+    twice.
     """
     if audience not in LAY_AUDIENCES:
         return [claim]
+    claim = plainest(claim, taken if taken is not None else set())
     pieces = _split(claim) if len(claim.spans) == 1 else [claim]
     seen = set() if seen is None else seen
     return [DraftClaim(lay_words(p.text, seen), p.spans) for p in pieces]
+
+
+def plainest(claim: DraftClaim, taken: set[tuple[str, int]]) -> DraftClaim:
+    """The claim, or its plainest alternate not shown yet (the writer vouches that both state
+    the same numbers and negations from the same source; see `DraftClaim.alternates`)."""
+    for alt in claim.alternates:
+        key = (alt.spans[-1].hit.passage.id, alt.spans[-1].start)
+        if key not in taken:
+            taken.add(key)
+            return alt
+    return claim
 
 
 def _split(claim: DraftClaim) -> list[DraftClaim]:

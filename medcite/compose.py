@@ -69,10 +69,12 @@ def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draf
     numbers: dict[str, int] = {}  # source id -> reference number
     refs: dict[int, Reference] = {}
     glossed: set[str] = set()
+    # Spans the draft shows: a plainer alternate (lay audiences) must not repeat one of them.
+    taken = {(s.hit.passage.id, s.start) for d in draft.sections for c in d.items for s in c.spans}
     for dsec in draft.sections:
         section = AnswerSection(dsec.id, dsec.title)
         for dclaim in dsec.items:
-            for shown in render_claim(dclaim, audience, glossed):
+            for shown in render_claim(dclaim, audience, glossed, taken):
                 claim = Claim(shown.text)
                 for span in shown.spans:
                     src = span.hit.source

@@ -58,3 +58,21 @@ def test_leading_qualifier_keeps_sentence_whole():
 
 def test_reading_grade_of_nothing_is_none():
     assert reading_grade([]) is None
+
+
+def test_no_cut_before_a_subordinate_clause():
+    # ", or when ..." once produced the fragment "When the skin around it is red and sore."
+    text = "Call your doctor if the tube is blocked, or when the skin around it is red and sore."
+    assert split_points(text) == []
+    assert split_points("It eases pain; when it does not, see a doctor about it.") == []
+
+
+def test_no_cut_inside_a_list():
+    # "... such as fever, muscle aches, and fatigue are easily confused ..." is one clause.
+    text = "Early symptoms such as fever, muscle aches, and fatigue are easily confused with flu."
+    assert split_points(text) == []
+
+
+def test_cut_before_a_main_clause():
+    text = "Swine flu is rare in people, but human infections can and do happen sometimes."
+    assert [text[p:p + 3] for p in split_points(text)] == ["but"]

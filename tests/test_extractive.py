@@ -106,3 +106,24 @@ def test_no_candidates_gives_an_empty_draft(hits):
 
 def test_guideline_types_are_guidelines_only():
     assert {EvidenceType.PRACTICE_GUIDELINE} == GUIDELINE_TYPES
+
+
+def test_plainer_alternate_keeps_source_numbers_and_negations():
+    from medcite.audience import render_claim
+    from medcite.models import Hit, Passage, QueryAnalysis, Source
+    from medcite.writers.extractive import ExtractiveWriter
+
+    text = ("Gout is a form of inflammatory arthritis characterized by recurrent attacks of "
+            "acute monosodium urate crystal deposition within the synovial joints. "
+            "Gout is a kind of arthritis that causes sudden pain in a joint.")
+    src = Source(id="s1", title="Gout")
+    hit = Hit(Passage("p1", "s1", 0, "", text, 0, len(text)), src, 1.0)
+    analysis = QueryAnalysis("what is gout", "what is gout", qtype="definition", focus=["gout"])
+    draft = ExtractiveWriter(bottom_line=1, key_points=0).write("What is gout?", analysis, [hit])
+    claim = draft.sections[0].items[0]
+    assert claim.text.startswith("Gout is a form")
+    assert [a.text for a in claim.alternates] == ["Gout is a kind of arthritis that causes "
+                                                  "sudden pain in a joint."]
+    assert render_claim(claim, "clinician")[0].text.startswith("Gout is a form")
+    shown = render_claim(claim, "patient", set(), set())
+    assert shown[0].spans[0].hit.source.id == "s1" and "sudden pain" in shown[0].text

@@ -38,8 +38,16 @@ class Span:
 
 @dataclass
 class DraftClaim:
+    """A sentence and the spans it rests on.
+
+    `alternates` are other sentences of the same source that say the same numbers and
+    negations almost as relevantly, in plainer words: a lay rendering may show one of them
+    instead (`medcite.audience`), so the facts and citations stay those of the claim.
+    """
+
     text: str
     spans: list[Span]
+    alternates: list[DraftClaim] = field(default_factory=list)
 
 
 @dataclass

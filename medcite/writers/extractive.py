@@ -289,6 +289,7 @@ class ExtractiveWriter:
         help_items = select(help_pool, lim["help_items"], lam=0.9, chosen=used, bonus=_urgency)
         sections.append(DraftSection("when_to_get_help", "When to get help",
                                      [c.claim() for c in _readable_order(help_items)]))
+        add_plainer_alternates(sections, pool, used + help_items)
         return Draft(sections=[s for s in sections if s.items], writer=self.name)
 
     def _research(self, pool: list[Candidate], used: list[Candidate],
@@ -309,6 +310,52 @@ class ExtractiveWriter:
                                     [c.claim() for c in _readable_order(items)]))
             kept.extend(items)
         return out, kept
+
+
+PLAINER_BY = 2.0  # an alternate must read at least 2 Flesch-Kincaid grades lower
+ALTERNATE_RELEVANCE = 0.8  # ... and keep 80% of the chosen sentence's relevance
+
+
+def add_plainer_alternates(sections: list[DraftSection], pool: list[Candidate],
+                           used: list[Candidate], limit: int = 2) -> None:
+    """Attach to each chosen claim up to `limit` plainer sentences a lay reader may see instead.
+
+    An alternate comes from the same source (so the citation stays), is not chosen elsewhere,
+    states exactly the same numbers and negations (so no fact differs between audiences),
+    keeps `ALTERNATE_RELEVANCE` of the claim's relevance and reads `PLAINER_BY` grades lower.
+    """
+    from ..grounding import negations
+    from ..readability import grade
+
+    taken = {(c.hit.passage.id, c.start) for c in used}
+    by_span = {(c.hit.passage.id, c.start): c for c in used}
+    by_source: dict[str, list[Candidate]] = {}
+    for c in pool:
+        if c.lead is None and (c.hit.passage.id, c.start) not in taken:
+            by_source.setdefault(c.hit.source.id, []).append(c)
+    graded: dict[tuple[str, int], float] = {}
+
+    def fk(c: Candidate) -> float:
+        key = (c.hit.passage.id, c.start)
+        if key not in graded:
+            graded[key] = float(grade(c.text))
+        return graded[key]
+
+    for section in sections:
+        for claim in section.items:
+            span = claim.spans[-1]
+            chosen = by_span.get((span.hit.passage.id, span.start))
+            if chosen is None or chosen.lead is not None:
+                continue
+            facts = (sorted(numbers(chosen.text)), sorted(negations(chosen.text)))
+            options = [c for c in by_source.get(chosen.hit.source.id, [])
+                       if c.relevance >= ALTERNATE_RELEVANCE * chosen.relevance
+                       and (sorted(numbers(c.text)), sorted(negations(c.text))) == facts]
+            if not options:
+                continue
+            bar = fk(chosen) - PLAINER_BY
+            plainer = sorted((c for c in options if fk(c) <= bar), key=fk)[:limit]
+            claim.alternates = [c.claim() for c in plainer]
 
 
 def _theme_title(title: str) -> str:
