@@ -156,22 +156,57 @@ def reduce_message(message: str) -> str:
     """The part of a message that asks: greetings, thanks, sign-offs and back-story go.
 
     Back-story sentences (no question mark, no asking words) are dropped only when some
-    sentence does ask; a message that never asks keeps all its content sentences.
+    sentence does ask; a message that never asks keeps all its content sentences. A short
+    opening phrase that names a topic (a subject line) is kept in front of the question.
 
     >>> reduce_message("Hello doctor. My dad is 70 and takes water pills. Can they cause "
     ...                "cramps? Thank you so much. John")
     'Can they cause cramps?'
     """
     kept, asking = [], []
+    subject = ""
     for sentence in _sentences(message):
-        body = _GREETING.sub("", sentence, count=1).strip() if not kept else sentence
-        if not body or _SIGN_OFF.match(body) or _is_name_line(body):
+        body = _strip_greeting(sentence) if not kept else sentence
+        if not kept and body and _is_subject_line(body) and not _SIGN_OFF.match(body):
+            subject = body  # before the name-line check: "Body Lice." is a topic, not a name
+        elif not body or _SIGN_OFF.match(body) or _is_name_line(body):
             continue
         kept.append(body)
         if body.rstrip().endswith("?") or _ASKING.search(body):
             asking.append(body)
     chosen = asking or kept
+    if subject and asking and subject not in asking:
+        chosen = [subject, *asking]  # "Gout. Is it inherited?": the subject names the topic
     return " ".join(chosen).strip() or message.strip()
+
+
+def _strip_greeting(sentence: str) -> str:
+    """`sentence` without its opening greeting words ("Hi doc." -> "")."""
+    body = sentence
+    for _ in range(3):
+        stripped = _GREETING.sub("", body, count=1).strip()
+        if stripped == body:
+            break
+        body = stripped
+    return body
+
+
+_SUBJECT_MAX_WORDS = 6
+_NOT_SUBJECT = re.compile(r"^\s*(i|i'm|im|my|we|our|he|she|his|her|they|their|it|this|that)\b",
+                          re.IGNORECASE)
+
+
+def _is_subject_line(text: str) -> bool:
+    """A short opening phrase naming a topic ("Gout.", "Side effects of metformin"), as in the
+    subject line of a message; a short opening sentence about the writer ("My dad is 70.") is
+    back-story, not a subject.
+
+    >>> _is_subject_line("Low magnesium."), _is_subject_line("My dad is 70.")
+    (True, False)
+    """
+    words = text.split()
+    return 0 < len(words) <= _SUBJECT_MAX_WORDS and not _NOT_SUBJECT.match(text) \
+        and not text.rstrip().endswith("?")
 
 
 def _sentences(message: str) -> list[str]:
