@@ -130,13 +130,14 @@ def _capital(text: str) -> str:
 
 
 def lay_words(text: str, seen: set[str]) -> str:
-    """Everyday words for formal ones, then a lay gloss after a medical term's first use
-    (`medcite.glossary`: never touches numbers, units, negations or hedges)."""
+    """Everyday words for formal ones and for medical terms that have one, then a lay gloss
+    after a remaining medical term's first use (`medcite.glossary`: never touches numbers,
+    units, negations or hedges)."""
     try:
-        from .glossary import add_glosses, simplify
+        from .glossary import add_glosses, lay
     except ImportError:  # the glossary is optional
         return text
-    return add_glosses(simplify(text), seen)
+    return add_glosses(lay(text), seen)
 
 
 def reading_grade(texts: list[str]) -> float | None:

@@ -22,7 +22,7 @@ replacement holds a digit, a negation or a hedge is refused. Composers should ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +31,7 @@ import yaml
 from .errors import MedciteError
 
 __all__ = ["GLOSSARY_PATH", "HEDGES", "NEGATIONS", "Glossary", "add_glosses", "default", "find_terms",
-           "gloss", "load", "simplify"]
+           "gloss", "lay", "load", "plain_terms", "simplify", "strip_glosses"]
 
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
 
@@ -57,10 +57,15 @@ class Glossary:
 
     terms: dict[str, str]
     register: dict[str, str]
+    plain: dict[str, str] = field(default_factory=dict)  # term -> everyday drop-in word(s)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_term_re", _alternation(self.terms))
         object.__setattr__(self, "_register_re", _alternation(self.register))
+        # Plain swaps and glossary terms in one pattern: the longest match wins, so a longer
+        # term that merely contains a plain key ("renal cell carcinoma") is not swapped.
+        object.__setattr__(self, "_plain_re", _alternation({**self.terms, **self.plain}))
+        object.__setattr__(self, "_glosses", frozenset(v.lower() for v in self.terms.values()))
 
 
 def _alternation(keys: dict[str, str]) -> re.Pattern[str]:
@@ -122,7 +127,9 @@ def load(path: str | Path = GLOSSARY_PATH) -> Glossary:
              for k, v in (data.get("terms") or {}).items()}
     register = {str(k).lower(): _check("register word", str(k), v, True)
                 for k, v in (data.get("register") or {}).items()}
-    return Glossary(terms=terms, register=register)
+    plain = {str(k).lower(): _check("plain word", str(k), v, True)
+             for k, v in (data.get("plain") or {}).items()}
+    return Glossary(terms=terms, register=register, plain=plain)
 
 
 @lru_cache(maxsize=1)
@@ -196,3 +203,41 @@ def simplify(sentence: str, glossary: Glossary | None = None) -> str:
         return plain[:1].upper() + plain[1:] if m.group(0)[:1].isupper() else plain
 
     return g._register_re.sub(swap, sentence)
+
+
+def plain_terms(sentence: str, glossary: Glossary | None = None) -> str:
+    """Swap medical terms that have an everyday drop-in ("plain" entries) for it, keeping a
+    leading capital; other glossary terms are left for `add_glosses`.
+
+    >>> plain_terms("Hypertension harms renal arteries and can lead to renal failure.")
+    'High blood pressure harms kidney arteries and can lead to renal failure.'
+    """
+    g = glossary or default()
+
+    def swap(m: re.Match[str]) -> str:
+        plain = g.plain.get(m.group(0).lower())
+        if plain is None:
+            return m.group(0)
+        return plain[:1].upper() + plain[1:] if m.group(0)[:1].isupper() else plain
+
+    return g._plain_re.sub(swap, sentence)
+
+
+def lay(sentence: str, glossary: Glossary | None = None) -> str:
+    """`simplify` then `plain_terms`: the everyday wording of a quoted sentence, before glosses.
+    The grounding check rebuilds a lay sentence from its quote with this function."""
+    return plain_terms(simplify(sentence, glossary), glossary)
+
+
+def strip_glosses(sentence: str, glossary: Glossary | None = None) -> str:
+    """The sentence without the " (gloss)" insertions `add_glosses` makes (any parenthesis whose
+    text is a gloss of the glossary).
+
+    >>> strip_glosses("Hypomagnesemia (low magnesium in the blood) is rare.")
+    'Hypomagnesemia is rare.'
+    """
+    g = glossary or default()
+    known = g._glosses
+    return re.sub(r"\s*\(([^()]*)\)",
+                  lambda m: "" if m.group(1).strip().lower() in known else m.group(0), sentence)
+

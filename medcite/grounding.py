@@ -8,7 +8,10 @@ An answer is grounded when:
 3. every quote is exact: `source_text[start:end] == quote`;
 4. every number in a sentence appears in a passage it cites;
 5. negation words are preserved: a sentence holds no negation that its quotes lack, and
-   loses none that they hold (for the extractive writer; the LLM writer must only not add one).
+   loses none that they hold (for the extractive writer; the LLM writer must only not add one);
+6. (extractive writer) every sentence is its quotes, word for word, up to the glossary's lay
+   edits: rewording the quotes with `medcite.glossary.lay` and removing the "(gloss)"
+   insertions from both gives the same words (`traceable`).
 
 Abstention (`has_evidence`): the answer abstains unless some retrieved passage covers the
 question's *topic* — the focus entities from query analysis (an entity counts when all its
@@ -198,7 +201,31 @@ def check_answer(answer: Answer, hits: Iterable[Hit], source_texts: Mapping[str,
             problems.append(f"negation changed ({said} vs {source_said}): {label!r}")
         elif not strict_negations and not set(said) <= set(source_said):
             problems.append(f"negation added ({said}): {label!r}")
+        if strict_negations and claim.quotes and not traceable(claim.text, quoted):
+            problems.append(f"sentence is not its quote (with lay edits): {label!r}")
     return problems
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def traceable(text: str, quoted: str) -> bool:
+    """True when `text` is `quoted`, word for word, up to the glossary's lay edits (everyday
+    words for formal or medical ones, "(gloss)" insertions); case and punctuation are ignored.
+
+    >>> traceable("High blood pressure (high blood pressure) harms kidneys.",
+    ...           "Hypertension harms kidneys")
+    True
+    >>> traceable("Low blood pressure harms kidneys.", "Hypertension harms kidneys")
+    False
+    """
+    try:
+        from .glossary import lay, strip_glosses
+    except ImportError:  # no glossary: no lay edits either
+        return _TOKEN.findall(text.lower()) == _TOKEN.findall(quoted.lower())
+    said = _TOKEN.findall(strip_glosses(text).lower())
+    return said in (_TOKEN.findall(strip_glosses(lay(quoted)).lower()),
+                    _TOKEN.findall(strip_glosses(quoted).lower()))
 
 
 def _check_quote(q, source_id: str, retrieved: Mapping[str, Hit],

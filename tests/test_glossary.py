@@ -164,3 +164,20 @@ def test_cochrane_abstracts_keep_every_number_negation_and_hedge():
 ])
 def test_swaps_that_would_break_grammar_are_not_made(sentence):
     assert simplify(sentence) == sentence
+
+
+def test_plain_swaps_replace_a_term_and_skip_longer_terms():
+    from medcite.glossary import lay, plain_terms
+
+    assert plain_terms("Renal stones and renal failure.") == "Kidney stones and renal failure."
+    assert lay("Physicians treat hypertension.") == "Doctors treat high blood pressure."
+
+
+def test_plain_entries_may_not_hold_a_hedge(tmp_path):
+    from medcite.errors import MedciteError
+    from medcite.glossary import load
+
+    path = tmp_path / "g.yaml"
+    path.write_text("terms: {}\nplain:\n  frequently: often\n")
+    with pytest.raises(MedciteError, match="hedge"):
+        load(path)

@@ -110,3 +110,27 @@ def test_out_of_scope_question_has_no_evidence(built):
 def test_on_topic_question_has_evidence(built):
     _, hits, _ = built
     assert has_evidence(Q, hits).ok
+
+
+def test_patient_answer_with_lay_edits_is_grounded(lib):
+    hits = all_hits(lib)
+    analysis = QueryAnalysis(Q, Q, qtype="dose", focus=["magnesium"])
+    answer = compose(Q, analysis, hits, ExtractiveWriter().write(Q, analysis, hits), "patient")
+    assert answer.claims() and check_answer(answer, hits, source_texts(lib, hits)) == []
+
+
+def test_reworded_sentence_fails(built):
+    answer, hits, texts = built
+    claim = answer.sections[0].items[0]
+    claim.text = claim.text.replace("magnesium", "calcium", 1)
+    assert any("not its quote" in p for p in check_answer(answer, hits, texts))
+
+
+def test_lay_swap_and_gloss_are_traceable():
+    from medcite.grounding import traceable
+
+    quote = "Hypertension and hypomagnesemia harm the kidneys"
+    lay = "High blood pressure and hypomagnesemia (low magnesium in the blood) harm the kidneys."
+    assert traceable(lay, quote)
+    assert not traceable(lay.replace("High", "Low"), quote)
+    assert not traceable("Hypertension harms the kidneys.", quote)
