@@ -37,14 +37,15 @@ from .triage import Context
 # "call 911" is an emergency heading).
 _HEADINGS: list[tuple[TriageLevel, re.Pattern[str]]] = [
     (TriageLevel.EMERGENCY, re.compile(
-        r"\b(?:immediately|call 911|call (?:\d{3}|an ambulance)|emergency|go to the (?:er|e\.r\.)"
+        r"\b(?:immediately|call (?:9-?1-?1|\d{3}|an ambulance)|emergency|go to the (?:er|e\.r\.)"
         r"|right now)\b", re.I)),
     (TriageLevel.URGENT, re.compile(
         r"\b(?:same[- ]day|right away|within 24 hours|urgent(?:ly)?|promptly|today)\b", re.I)),
     (TriageLevel.ROUTINE, re.compile(
         r"\b(?:contact|call|see|talk to|tell) (?:your |a )?(?:\w+ ){0,3}"
         r"(?:provider|doctor|clinician|nurse|specialist|pharmacist|physician|gp|team)\b"
-        r"|\bwhen to (?:get help|see a doctor|seek (?:medical )?(?:help|care))\b", re.I)),
+        r"|\bwhen to (?:get help|see a doctor|seek (?:medical )?(?:help|care))\b"
+        r"|\balso call (?:if|when)\b", re.I)),
 ]
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043]|\d{1,2}[.)])\s*")
 _WORD = re.compile(r"[a-z][a-z']+", re.I)
@@ -94,7 +95,7 @@ def condition_of(title: str) -> str:
     return re.split(r"\s+[-\u2013:(|]\s*|\s*\(", title, maxsplit=1)[0].strip() or title.strip()
 
 
-def heading_level(line: str) -> TriageLevel | None:
+def heading_level(line: str, max_len: int = 120) -> TriageLevel | None:
     """The level a list heading announces, or None when it is not a red-flag heading.
 
     >>> heading_level("Seek care immediately or call 911 if:").value
@@ -102,7 +103,7 @@ def heading_level(line: str) -> TriageLevel | None:
     >>> heading_level("Contact your primary healthcare provider or specialist if:").value
     'routine'
     """
-    if len(line) > 120 or not re.search(r"\b(?:if|when)\b", line, re.I):
+    if len(line) > max_len or not re.search(r"\b(?:if|when)\b", line, re.I):
         return None
     for level, pattern in _HEADINGS:
         if pattern.search(line):
@@ -118,15 +119,132 @@ def parse_items(text: str, passages: list[Passage], source_id: str, title: str,
     """
     condition = condition or condition_of(title)
     items: list[RedFlagItem] = []
+    spans = []
+    seen: set[tuple[int, int]] = set()
     for heading, level, a, b in _lists(text, passages):
         for start, end in _item_spans(text, a, b):
-            words = tuple(dict.fromkeys(s for s, _, _ in stems(text[start:end])))
-            if not words:
-                continue
-            passage = next((p.id for p in passages if p.start <= start < p.end), "")
-            items.append(RedFlagItem(condition, text[start:end], level.value, heading, source_id,
-                                     passage, start, end, words))
+            if (start, end) not in seen:  # a "## Call 911 if" line is also its section's name
+                seen.add((start, end))
+                spans.append((heading, level, start, end))
+    taken = sorted(seen)
+    spans += [span for span in _inline_lists(text)
+              if not any(a < span[3] and span[2] < b for a, b in taken)]
+    spans.sort(key=lambda s: s[2])
+    for heading, level, start, end in spans:
+        words = tuple(dict.fromkeys(s for s, _, _ in stems(text[start:end])))
+        if not words:
+            continue
+        passage = next((p.id for p in passages if p.start <= start < p.end), "")
+        items.append(RedFlagItem(condition, text[start:end], level.value, heading, source_id,
+                                 passage, start, end, words))
     return items
+
+
+# A heading line may end without a colon when its list follows: "... right away if you have".
+_OPEN_END = re.compile(r"(?::|\bif(?: (?:you|he|she|they|your child) "
+                       r"(?:have|has|notice|experience|develop)s?)?)$", re.I)
+# Inline lists: the lead-in ends with ":" or "if you have" and the items follow on the same
+# line after " - " ("Call 911 if you have: - chest pain - fainting"), or after ":" split by
+# semicolons ("...any of these: severe headache; fainting; a stiff neck.").
+_OPENER = re.compile(r"(?::|\b(?:have|has|notice|experience|develop|include)\b)(?=\s*-\s+\S)"
+                     r"|:(?=\s+[^\n.;:]{2,}?;)", re.I)
+# Where a lead-in clause starts: after a sentence, a "Section : " label, a paragraph gap
+# (MedQuAD keeps paragraphs as runs of spaces) or an inline item.
+_CLAUSE_START = re.compile(r"[.!?]\s+|\s:\s+|\s{3,}|(?:^|\s)-\s+")
+_DASH = re.compile(r"\s*-\s+(?=\S)")
+_NEXT_DASH = re.compile(r"\s+-\s+(?=\S)")
+_GAP = re.compile(r"\s{3,}(?=\S)")  # a paragraph break inside a line ends the list
+_SIGNS = re.compile(r"\b(?:signs?|symptoms?)\b", re.I)
+_LAST_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\s{2,}(?=[A-Z])")
+_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\s{2,}(?=[A-Z])")  # a new sentence in an item
+_OPENS_LIST = re.compile(r"(?::|\bif(?: you have)?)\s*$", re.I)
+# The new list shapes are read from running text, where "Tell your doctor if you have ever had /
+# are taking ...:" asks for a history and "Tell your doctor if these side effects do not go
+# away:" lists common side effects: only lead-ins that send the reader somewhere count.
+_SENDS = re.compile(r"\b(?:call|contact|seek|phone|911)\b|\b(?:see|get|go to) (?:a |your |the )?"
+                    r"(?:\w+ )?(?:doctor|provider|medical|emergency|help|care|hospital|er)\b", re.I)
+_HISTORY = re.compile(r"\b(?:ever had|have had|has had|are taking|plan to|before (?:you|the))\b",
+                      re.I)
+_INLINE_SEP = re.compile(r"\s{2,}-\s+(?=\S)")  # items run together on one line of a list
+INLINE_ITEM_MAX = 200  # characters; past this an "item" is running text
+
+
+def _inline_lists(text: str) -> Iterable[tuple[str, TriageLevel, int, int]]:
+    """(heading, level, start, end) of items of lists written inside a line of text.
+
+    >>> t = "Seek care right away if you have: - chest pain - trouble breathing"
+    >>> [t[a:b] for _, _, a, b in _inline_lists(t)]
+    ['chest pain', 'trouble breathing']
+    """
+    for line in re.finditer(r"[^\n]+", text):
+        base, body = line.start(), line.group()
+        pos = 0
+        while (opener := _OPENER.search(body, pos)) is not None:
+            pos = opener.end()
+            starts = [m.end() for m in _CLAUSE_START.finditer(body, 0, opener.start())]
+            head = body[starts[-1] if starts else 0:opener.end()].strip()
+            level = heading_level(head)
+            if level is None and _SIGNS.search(head) and len(starts) > 1:
+                # "... call 9-1-1 if someone is having them. Those symptoms include - ...":
+                # a list of signs right after the sentences that say what to do.
+                head = body[starts[max(0, len(starts) - 3)]:opener.end()].strip()
+                level = heading_level(head, max_len=240)
+            if level is None or not _SENDS.search(head) or _HISTORY.search(head):
+                continue
+            spans = (_dash_items(body, opener.end()) if _DASH.match(body, opener.end())
+                     else _semicolon_items(body, opener.end()))
+            if len(spans) < 2:
+                continue
+            for a, b in spans:
+                yield head, level, base + a, base + b
+            pos = max(pos, spans[-1][1])
+
+
+def _dash_items(body: str, pos: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    first = _DASH.match(body, pos)
+    # Items set off by runs of spaces may hold a single-spaced dash of their own
+    # ("- Chest discomfort - pressure, squeezing, or pain     - Shortness of breath").
+    wide = first is not None and body[pos:first.end()].find("-") >= 2
+    next_dash = _INLINE_SEP if wide else _NEXT_DASH
+    while (sep := _DASH.match(body, pos)) is not None:
+        start = sep.end()
+        nxt = next_dash.search(body, start)
+        end = nxt.start() if nxt else len(body)
+        gap = _GAP.search(body, start, end)
+        last = gap is not None or nxt is None
+        if gap is not None:
+            end = gap.start()
+        brk = (_LAST_BREAK if last else _BREAK).search(body, start, end)
+        if brk is not None and (last or _OPENS_LIST.search(body[brk.end():end])):
+            # "- fainting. Your doctor will ...", or "- blurred vision  Some side effects are
+            # serious. Call your doctor if:": the item ends at its own sentence.
+            end, last = brk.start(), True
+        end = start + len(body[start:end].rstrip())
+        if end - start > INLINE_ITEM_MAX:
+            break
+        if end > start:
+            spans.append((start, end))
+        if last:
+            break
+        pos = end
+    return spans
+
+
+def _semicolon_items(body: str, pos: int) -> list[tuple[int, int]]:
+    stop = re.compile(r"\.(?:\s|$)").search(body, pos)
+    end = stop.start() + 1 if stop else len(body)
+    spans = []
+    for m in re.finditer(r"[^;]+", body[pos:end]):
+        a, b = pos + m.start(), pos + m.end()
+        lead = re.match(r"\s*(?:(?:or|and)\s+)?", body[a:b])
+        a += lead.end() if lead else 0
+        b = a + len(body[a:b].rstrip())
+        if b - a > INLINE_ITEM_MAX:
+            return []  # a semicolon inside running text, not a list
+        if b > a:
+            spans.append((a, b))
+    return spans
 
 
 def _lists(text: str, passages: list[Passage]) -> Iterable[tuple[str, TriageLevel, int, int]]:
@@ -134,7 +252,7 @@ def _lists(text: str, passages: list[Passage]) -> Iterable[tuple[str, TriageLeve
     heads = []
     for i, (a, b) in enumerate(lines):
         line = text[a:b].strip()
-        if line.endswith(":") and not _BULLET.match(text[a:b]):
+        if _OPEN_END.search(line) and not _BULLET.match(text[a:b]):
             heads.append((i, line, heading_level(line)))
     for n, (i, line, level) in enumerate(heads):
         if level is None:
@@ -187,10 +305,15 @@ def _item_spans(text: str, a: int, b: int) -> Iterable[tuple[int, int]]:
         started = started or bool(bullet)
         start = a + m.start() + (bullet.end() if bullet else 0)
         end = a + m.end()
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end
+        # "- pain  - large clots  - very red urine": several items run together on one line.
+        for sep in [*_INLINE_SEP.finditer(text, start, end), None]:
+            stop = sep.start() if sep else end
+            while stop > start and text[stop - 1].isspace():
+                stop -= 1
+            if stop > start:
+                yield start, stop
+            if sep:
+                start = sep.end()
 
 
 class LibraryRedFlags:
