@@ -86,6 +86,16 @@ def stems(text: str) -> list[tuple[str, int, int]]:
             for m in _WORD.finditer(text) if m.group().lower() not in _STOP]
 
 
+def name_words(text: str) -> frozenset[str]:
+    """Content words of a name, lower case, without a plural "s" (for "is it named?").
+
+    >>> sorted(name_words("Heart attacks")), sorted(name_words("burning"))
+    (['attack', 'heart'], ['burning'])
+    """
+    return frozenset(re.sub(r"(?:'s|s)$", "", w.lower()) for w in _WORD.findall(text)
+                     if w.lower() not in _STOP)
+
+
 def condition_of(title: str) -> str:
     """The condition a handout is about: its title before any subtitle or bracket.
 
@@ -324,13 +334,17 @@ class LibraryRedFlags:
         self._by_stem: dict[str, list[int]] = {}
         self._by_condition: dict[str, list[int]] = {}
         self._condition_stems: dict[str, frozenset[str]] = {}
+        self._condition_words: dict[str, frozenset[str]] = {}
         for i, item in enumerate(self.items):
             for key in item.keys:
                 self._by_stem.setdefault(key, []).append(i)
             name = item.condition.lower()
             self._by_condition.setdefault(name, []).append(i)
             if name not in self._condition_stems:
-                self._condition_stems[name] = frozenset(s for s, _, _ in stems(item.condition))
+                # The name without its subtitle ("Low back pain - acute" -> low, back, pain).
+                self._condition_stems[name] = frozenset(
+                    s for s, _, _ in stems(condition_of(item.condition)))
+                self._condition_words[name] = name_words(condition_of(item.condition))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -389,6 +403,7 @@ class LibraryRedFlags:
         """Findings for the items a message matches (one per item, best level first)."""
         words = [(s, a, b) for s, a, b in stems(ctx.text) if ctx.is_current(a, b)]
         present = {s for s, _, _ in words}
+        said = name_words(" ".join(ctx.text[a:b] for _, a, b in words))
         candidates = {i for s in present for i in self._by_stem.get(s, ())}
         out = []
         aliases: set[str] | None = None
@@ -396,7 +411,11 @@ class LibraryRedFlags:
             item = self.items[i]
             hit = [w for w in words if w[0] in item.keys]
             covered = len({w[0] for w in hit})
-            named = bool(self._condition_stems[item.condition.lower()] & present)
+            # Every word of the condition's name, as a word (a plural counts, a stem does not):
+            # "burning when I pee" is not about "Burns", "my legs" not about "Foot, leg, and
+            # ankle swelling".
+            cond = self._condition_words[item.condition.lower()]
+            named = bool(cond) and cond <= said
             if not named and covered < len(item.keys):
                 if aliases is None:
                     aliases = _named_conditions(ctx.text)

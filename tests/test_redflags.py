@@ -232,3 +232,89 @@ def test_unbulleted_lists_end_at_a_heading_and_focus_names_the_condition():
                                        "Your child is too breathless to drink"]
     assert {i.condition for i in items} == {"Croup"}
     assert {i.level for i in items} == {"emergency"}
+
+
+# List shapes found in patient-education text, written in our own words: (text, level, items).
+SHAPES = [
+    ("Seek care right away if you have: - chest pain - trouble breathing",
+     "urgent", ["chest pain", "trouble breathing"]),
+    ("Rest at home.  Call 911 if you have:  - Lips that turn blue  - Fainting    Most people "
+     "get better in a week.", "emergency", ["Lips that turn blue", "Fainting"]),
+    ("You should see a doctor immediately if you have       - Vomited blood    -  A stiff neck "
+     "with fever", "emergency", ["Vomited blood", "A stiff neck with fever"]),
+    ("When to Call : Call your provider if you have:  - A rash that spreads  - Pain that keeps "
+     "you awake", "routine", ["A rash that spreads", "Pain that keeps you awake"]),
+    ("Stop the tablets and call your doctor immediately if you notice any of these: sudden, "
+     "severe headache; a swollen calf; or yellow eyes. Keep the pack dry.",
+     "emergency", ["sudden, severe headache", "a swollen calf", "yellow eyes."]),
+    ("Act fast. Call 9-1-1 if someone shows them. Those signs include     - Face drooping on "
+     "one side - at rest or smiling     - Slurred speech        These can come and go.",
+     "emergency", ["Face drooping on one side - at rest or smiling", "Slurred speech"]),
+    ("Call your nurse if you have:  - Redness at the wound  - A fever  Some problems are "
+     "serious. Get emergency help right away if you have:  - Sudden chest pain  - Coughing up "
+     "blood", "mixed", ["Redness at the wound", "A fever", "Sudden chest pain",
+                        "Coughing up blood"]),
+    ("Call your doctor right away if\n  \n- the cut is hot  - red streaks spread  - pus drains",
+     "urgent", ["the cut is hot", "red streaks spread", "pus drains"]),
+    ("Treatment works. Also call if:  - The pills upset your stomach  - You miss two doses",
+     "routine", ["The pills upset your stomach", "You miss two doses"]),
+]
+
+# Text that must give no red flag: history questions, side-effect lists to mention at the next
+# visit, a single dash between words, lists under headings that send the reader nowhere.
+NOT_RED_FLAGS = [
+    "Tell your doctor if you have or have ever had asthma; seizures; kidney disease; or gout.",
+    "Tell your doctor if any of these symptoms are severe or do not go away: - nausea - itching",
+    "Tell your doctor if you are taking any of the following medicines: warfarin; aspirin; "
+    "ibuprofen.",
+    "Call your doctor if you are unsure - most people are not - about the dose.",
+    "Symptoms include:  - cough  - mild fever  - sore throat",
+    "It can be serious if untreated: antibiotics; rest; fluids; a follow-up visit.",
+]
+
+
+@pytest.mark.parametrize("text,level,expected", SHAPES)
+def test_inline_list_shapes(text, level, expected):
+    items = parse_items(text, [], "s1", "Anything")
+    assert [i.text for i in items] == expected
+    for item in items:
+        assert text[item.start:item.end] == item.text
+    if level != "mixed":
+        assert {i.level for i in items} == {level}
+
+
+def test_lists_on_one_line_keep_each_heading_level():
+    text = SHAPES[6][0]
+    assert [i.level for i in parse_items(text, [], "s1", "Anything")] == [
+        "routine", "routine", "emergency", "emergency"]
+
+
+@pytest.mark.parametrize("text", NOT_RED_FLAGS)
+def test_not_red_flags(text):
+    assert parse_items(text, [], "s1", "Anything") == []
+
+
+def test_naming_needs_every_word_of_the_condition_as_a_word():
+    text = "Burns\n\nCall 911 if:\n- You have a fever\n- The burn is larger than your hand\n"
+    flags = LibraryRedFlags(parse_items(text, [], "s1", "Burns"))
+    assert len(flags) == 2
+    # "burning" shares the stem "burn" but does not name burns; "fever" alone is then not enough.
+    assert flags.match(Context("burning when I pee and a fever")) == []
+    assert [f.level for f in flags.match(Context("after my burns I now have a fever"))] == [
+        TriageLevel.EMERGENCY]
+
+
+@pytest.mark.slow
+def test_medquad_records_give_lists_in_many_conditions():
+    """The parser over the MedQuAD corpus as medcite ingests it (question heading + answer)."""
+    corpus = shared_path("data", "medquad", "corpus.jsonl")
+    conditions: dict[str, set[str]] = {}
+    with open(corpus, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get("answer"):
+                for i in parse_items(f"{r['question']}\n\n{r['answer']}", [], r["id"],
+                                     r["question"], r.get("focus") or ""):
+                    conditions.setdefault(i.level, set()).add(i.condition)
+                    assert len(i.text) <= 200
+    assert len(conditions["emergency"]) >= 30
