@@ -93,6 +93,7 @@ def evaluate_handouts(app: Any, conditions: list[tuple[str, str]], audience: str
             "items": len(handout.claims()),
             "references": len(handout.references),
             "emergency": handout.section("emergency") is not None,
+            "emergency_first": bool(handout.sections) and handout.sections[0].id == "emergency",
             "library_red_flags": dict(held),
             "reading_grade": handout.reading_grade,
             "third_party_items": third_items,
@@ -106,6 +107,9 @@ def evaluate_handouts(app: Any, conditions: list[tuple[str, str]], audience: str
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     grades = [r["reading_grade"] for r in rows if r["reading_grade"] is not None]
     with_flags = [r for r in rows if r["library_red_flags"]]
+    # The emergency section rests on the library's emergency-level items; urgent and routine
+    # items go to "Call your provider if".
+    with_emergency = [r for r in rows if r["library_red_flags"].get("emergency")]
     median = round(statistics.median(grades), 2) if grades else None
     return {
         "conditions": len(rows),
@@ -115,6 +119,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "with_emergency_section": sum(r["emergency"] for r in rows),
         "library_holds_red_flags": len(with_flags),
         "emergency_where_library_has_flags": sum(r["emergency"] for r in with_flags),
+        "library_holds_emergency_flags": len(with_emergency),
+        "emergency_first_where_library_has_emergency_flags": sum(
+            r["emergency"] and r.get("emergency_first", False) for r in with_emergency),
         "median_reading_grade": median,
         "median_grade_at_most_8": median is not None and median <= MAX_MEDIAN_GRADE,
         "at_most_grade_7": sum(g <= 7.0 for g in grades),
