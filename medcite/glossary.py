@@ -172,6 +172,8 @@ def add_glosses(sentence: str, seen: set[str], glossary: Glossary | None = None)
         meaning = g.terms[term]
         if term in seen or meaning.lower() in seen:
             continue
+        if _in_a_name(sentence, start):
+            continue
         if _inside_parentheses(sentence, start) or sentence[end:].lstrip().startswith("("):
             continue
         if meaning.lower() in lowered:
@@ -183,6 +185,15 @@ def add_glosses(sentence: str, seen: set[str], glossary: Glossary | None = None)
         seen.update((term, meaning.lower()))
     out.append(sentence[cursor:])
     return "".join(out)
+
+
+def _in_a_name(sentence: str, index: int) -> bool:
+    """A capitalised term right after a word is part of a name ("National Institute of
+    Neurological Disorders and Stroke"): glossing it would break the name."""
+    if not sentence[index:index + 1].isupper():
+        return False
+    before = sentence[:index].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] in ",'")
 
 
 def _inside_parentheses(sentence: str, index: int) -> bool:
@@ -216,7 +227,9 @@ def plain_terms(sentence: str, glossary: Glossary | None = None) -> str:
 
     def swap(m: re.Match[str]) -> str:
         plain = g.plain.get(m.group(0).lower())
-        if plain is None:
+        # Inside parentheses the term is the source's own explanation ("a heart attack
+        # (myocardial infarction)"): swapping it would only repeat the words before it.
+        if plain is None or _inside_parentheses(m.string, m.start()):
             return m.group(0)
         return plain[:1].upper() + plain[1:] if m.group(0)[:1].isupper() else plain
 

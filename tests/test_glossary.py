@@ -181,3 +181,9 @@ def test_plain_entries_may_not_hold_a_hedge(tmp_path):
     path.write_text("terms: {}\nplain:\n  frequently: often\n")
     with pytest.raises(MedciteError, match="hedge"):
         load(path)
+
+
+def test_terms_inside_a_name_are_not_glossed():
+    text = "See the National Institute of Neurological Disorders and Stroke for stroke care."
+    out = add_glosses(text, set())
+    assert "Neurological Disorders and Stroke for stroke (" in out
