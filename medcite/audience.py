@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .grounding import strip_citation_markers
 from .text import word_count
 from .writers import DraftClaim, Span
 
@@ -96,7 +97,8 @@ def plainest(claim: DraftClaim, taken: set[tuple[str, int]]) -> DraftClaim:
 def _split(claim: DraftClaim) -> list[DraftClaim]:
     span = claim.spans[0]
     text = span.text
-    if word_count(text) <= SPLIT_OVER_WORDS or claim.text.split() != _capital(text).split():
+    if (word_count(text) <= SPLIT_OVER_WORDS
+            or claim.text.split() != _capital(strip_citation_markers(text)).split()):
         return [claim]
     # A leading qualifier ("In people with kidney disease, ...", "If ...") may govern every
     # clause: cutting would leave later pieces without it, so such sentences stay whole.
@@ -117,7 +119,7 @@ def _split(claim: DraftClaim) -> list[DraftClaim]:
         start = span.start + a + lead
         end = span.start + a + len(stripped)
         quote_text = text[a + lead:a + len(stripped)]
-        shown = _capital(quote_text)
+        shown = _capital(" ".join(strip_citation_markers(quote_text).split()))
         if not shown.endswith((".", "!", "?")):
             shown += "."
         out.append(DraftClaim(shown, [Span(span.hit, start, end)]))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .audience import reading_grade, render_claim
+from .grounding import strip_citation_markers
 from .models import (
     Answer,
     AnswerSection,
@@ -193,7 +194,8 @@ def _conflict_section(answer: Answer) -> AnswerSection:
             ref = refs[entry["citation"]]
             if not any((q.passage_id, q.start) == key for q in ref.passages):
                 ref.passages.append(quote)
-            section.items.append(Claim(sent["text"], [ref.n], [quote]))
+            text = " ".join(strip_citation_markers(sent["text"]).split())
+            section.items.append(Claim(text, [ref.n], [quote]))
     return section
 
 

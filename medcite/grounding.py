@@ -207,6 +207,19 @@ def check_answer(answer: Answer, hits: Iterable[Hit], source_texts: Mapping[str,
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Reference markers of the source's own bibliography: "[3]", "[1, 2]", "[4-6]", superscripts.
+_CITATION_MARKER = re.compile(
+    r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
+
+
+def strip_citation_markers(text: str) -> str:
+    """`text` without the source's reference markers, which would read as our citations or
+    as numbers of the answer.
+
+    >>> strip_citation_markers("Cramps are common [3] in pregnancy [1, 2].")
+    'Cramps are common in pregnancy.'
+    """
+    return _CITATION_MARKER.sub("", text)
 
 
 def traceable(text: str, quoted: str) -> bool:
@@ -222,8 +235,10 @@ def traceable(text: str, quoted: str) -> bool:
     try:
         from .glossary import lay, strip_glosses
     except ImportError:  # no glossary: no lay edits either
-        return _TOKEN.findall(text.lower()) == _TOKEN.findall(quoted.lower())
-    said = _TOKEN.findall(strip_glosses(text).lower())
+        return (_TOKEN.findall(strip_citation_markers(text).lower())
+                == _TOKEN.findall(strip_citation_markers(quoted).lower()))
+    said = _TOKEN.findall(strip_citation_markers(strip_glosses(text)).lower())
+    quoted = strip_citation_markers(quoted)
     return said in (_TOKEN.findall(strip_glosses(lay(quoted)).lower()),
                     _TOKEN.findall(strip_glosses(quoted).lower()))
 

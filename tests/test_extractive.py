@@ -127,3 +127,18 @@ def test_plainer_alternate_keeps_source_numbers_and_negations():
     assert render_claim(claim, "clinician")[0].text.startswith("Gout is a form")
     shown = render_claim(claim, "patient", set(), set())
     assert shown[0].spans[0].hit.source.id == "s1" and "sudden pain" in shown[0].text
+
+
+def test_source_reference_markers_do_not_leak_into_sentences():
+    from medcite.grounding import numbers, traceable
+    from medcite.models import Hit, Passage, QueryAnalysis, Source
+    from medcite.writers.extractive import ExtractiveWriter
+
+    text = "Magnesium supplements above 350 mg a day cause diarrhea [12] in adults [3, 4]."
+    hit = Hit(Passage("p1", "s1", 0, "", text, 0, len(text)), Source(id="s1", title="Mg"), 1.0)
+    analysis = QueryAnalysis("magnesium dose", "magnesium dose", qtype="dose",
+                             focus=["magnesium"])
+    claim = ExtractiveWriter().write("How much magnesium?", analysis, [hit]).sections[0].items[0]
+    assert claim.text == "Magnesium supplements above 350 mg a day cause diarrhea in adults."
+    assert numbers(claim.text) == ["350"] and claim.spans[0].text == text
+    assert traceable(claim.text, claim.spans[0].text)

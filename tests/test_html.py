@@ -161,3 +161,34 @@ def test_div_headers_and_footers_outside_the_article_are_dropped():
     text = parse_html(page, "x", "k").text
     assert "By a staff writer" in text and "gentle stretching" in text
     assert "Brand name" not in text and "legal links" not in text
+
+
+def _seed_web_article() -> str:
+    """The seed web article (read at run time, never copied here), as the page it was saved
+    from: a skip link, then one paragraph per line of text."""
+    seed = sorted(shared_path("seeds").glob("000_*.txt"))[0].read_text(encoding="utf-8")
+    lines = [line.strip(" \u2022") for line in seed.splitlines() if line.strip()]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
+    return f'<html><body><a href="#main">{html.escape(lines[0])}</a>{body}</body></html>'
+
+
+def test_skip_link_is_never_the_title():
+    page = _seed_web_article()
+    assert page.count("Skip to Content") == 1  # the seed starts with its page's skip link
+    doc = parse_html(page.encode(), "seed.html", "file:seed")
+    assert doc.title.startswith("Hypomagnesemia is a condition")
+    assert "Skip to Content" not in doc.text
+
+
+def test_skip_link_title_tag_is_ignored():
+    doc = parse_html(b"<title>Skip to main content</title><h1>Leg cramps</h1><p>Stretch.</p>",
+                     "x.html", "file:x")
+    assert doc.title == "Leg cramps"
+
+
+def test_text_file_title_skips_page_chrome():
+    from medcite.ingest.connectors.text import document_from_text
+
+    seed = sorted(shared_path("seeds").glob("000_*.txt"))[0].read_text(encoding="utf-8")
+    doc = document_from_text(seed, "seed.txt", "file:seed", markdown=False)
+    assert doc.title.startswith("Hypomagnesemia is a condition")

@@ -19,7 +19,8 @@ diversity-based reranking for reordering documents and producing summaries", SIG
 next = argmax over candidates of  lambda * relevance - (1 - lambda) * max similarity to those chosen.
 
 Allowed edits: a bullet marker or a leading discourse word ("However,", "In addition,") is trimmed
-from the quoted span and the first letter capitalised. Numbers, negations and qualifiers are
+from the quoted span, the source's reference markers ("[3]") are dropped from the text, and the
+first letter capitalised. Numbers, negations and qualifiers are
 never touched: the claim text is the quote itself.
 
 >>> mmr_score(0.9, 0.5, lam=0.7)
@@ -31,7 +32,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..grounding import STOPWORDS, numbers, stem, terms, topic_terms, topic_units
+from ..grounding import (
+    STOPWORDS,
+    numbers,
+    stem,
+    strip_citation_markers,
+    terms,
+    topic_terms,
+    topic_units,
+)
 from ..models import EvidenceType, Hit, QueryAnalysis
 from ..text import sentence_spans, word_count
 from . import Draft, DraftClaim, DraftSection, Span
@@ -111,7 +120,9 @@ class Candidate:
 
     def claim(self) -> DraftClaim:
         text = self.text[0].upper() + self.text[1:] if self.text[0].islower() else self.text
-        text = " ".join(text.split())  # line breaks inside a quoted sentence read as spaces
+        # Line breaks inside a quoted sentence read as spaces; the source's own reference
+        # markers ("[3]") would read as our citations, so they go (the quote keeps them).
+        text = " ".join(strip_citation_markers(text).split())
         if self.lead is None:
             return DraftClaim(text, [self.span()])
         # A list item read with its lead-in: "Seek care immediately if: You have a seizure."

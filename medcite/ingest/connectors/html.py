@@ -36,6 +36,7 @@ from lxml import etree
 from ...models import EvidenceType, ParsedDocument
 from ...text import clean_block
 from .base import DocumentBuilder, IngestError
+from .text import CHROME_LINE, title_line
 
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "svg",
@@ -119,6 +120,8 @@ def parse_html(data: bytes, origin: str, key: str, url: str = "") -> ParsedDocum
     if not any(kind != "h" for kind, _, _ in blocks):
         raise IngestError(f"{origin}: no text to ingest (the page has no main content)")
 
+    if CHROME_LINE.match(title_tag):
+        title_tag = ""
     title = meta.get("citation_title") or meta.get("dc.title") or meta.get("og:title") or title_tag
     builder = DocumentBuilder()
     heading, body = "", []
@@ -137,7 +140,7 @@ def parse_html(data: bytes, origin: str, key: str, url: str = "") -> ParsedDocum
     canonical = meta.get("canonical", "")
     return ParsedDocument(
         key=canonical or url or key,
-        title=title or doc_text.split("\n", 1)[0][:120],
+        title=title or title_line(doc_text),
         text=doc_text,
         sections=sections,
         publisher=(meta.get("citation_journal_title") or meta.get("dc.publisher")
@@ -213,13 +216,19 @@ def _is_chrome(el: lxml.html.HtmlElement) -> bool:
     return bool(names.strip()) and bool(_CHROME_WORDS.search(names))
 
 
+def _is_skip_link(el: lxml.html.HtmlElement) -> bool:
+    """An in-page "Skip to Content" link (accessibility chrome, often the page's first text)."""
+    return (el.tag == "a" and (el.get("href") or "").startswith("#")
+            and bool(CHROME_LINE.match(_squash(el.text_content()))))
+
+
 def _strip_chrome(root: lxml.html.HtmlElement) -> None:
     doomed = list(root.iter(*_DROP_TAGS))
     dropped = set(doomed)
     for el in root.iter(etree.Element):
         if el.tag in ("html", "body", "main") or el in dropped:
             continue
-        if _is_chrome(el) or ((el.tag in _CHROME_TAGS or _OUTER_WORDS.search(
+        if _is_skip_link(el) or _is_chrome(el) or ((el.tag in _CHROME_TAGS or _OUTER_WORDS.search(
                 f"{el.get('class') or ''} {el.get('id') or ''}")) and _outside_content(el)):
             doomed.append(el)
     for el in doomed:

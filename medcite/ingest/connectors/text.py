@@ -21,6 +21,11 @@ from .base import DocumentBuilder, IngestError
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+# Page chrome a saved web page starts with ("Skip to Content"): never a document's title.
+CHROME_LINE = re.compile(
+    r"^\s*(?:skip(?: to)?(?: the)? (?:main )?(?:content|navigation|nav|main)|jump to (?:main )?"
+    r"(?:content|navigation)|toggle navigation|main menu|menu|search|home|print|share)\s*$",
+    re.IGNORECASE)
 _KNOWN = {"title", "publisher", "authors", "year", "url", "pmid", "doi", "licence", "license",
           "language", "evidence_type", "collection", "id"}
 
@@ -55,6 +60,21 @@ def inline_text(markdown: str) -> str:
     return text
 
 
+def title_line(text: str, limit: int = 120) -> str:
+    """A title for a text without one: its first line that is not page chrome, cut to its
+    first sentence when longer than `limit` characters.
+
+    >>> title_line("Skip to Content\\n\\nHypomagnesemia is low magnesium. It can cause cramps.")
+    'Hypomagnesemia is low magnesium. It can cause cramps.'
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    first = next((ln for ln in lines if not CHROME_LINE.match(ln)), lines[0] if lines else "")
+    if len(first) <= limit:
+        return first
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else first[:limit - 3].rsplit(" ", 1)[0] + "..."
+
+
 def document_from_text(raw: str, origin: str, key: str, markdown: bool) -> ParsedDocument:
     """Build a document from Markdown/plain text already in memory (also used by other connectors)."""
     meta, body = split_front_matter(raw, origin)
@@ -76,8 +96,7 @@ def document_from_text(raw: str, origin: str, key: str, markdown: bool) -> Parse
     if not text.strip():
         raise IngestError(f"{origin}: no text to ingest (the file is empty or only front matter)")
     if not title:
-        first = text.strip().split("\n", 1)[0]
-        title = first[:120] if len(first) <= 120 else first[:117] + "..."
+        title = title_line(text)
     etype = meta.get("evidence_type")
     try:
         evidence = EvidenceType.parse(str(etype)) if etype else None
