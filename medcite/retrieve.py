@@ -172,7 +172,12 @@ class Retrieval:
 
         lists: dict[str, list[tuple[str, float]]] = {}
         if "lexical" in retrievers:
-            lists["lexical"] = self.lexical.search(words, depth, analysis.expansions)
+            # Only the strong expansions (the medical name of the reader's words, a spelling
+            # correction) by default: synonym lists and back-story names cost 0.12 avgScore on
+            # the MEDIQA + MedQuAD tuning set (docs/benchmarks.md).
+            least = self.settings.expansion_min_weight
+            lists["lexical"] = self.lexical.search(
+                words, depth, {t: w for t, w in analysis.expansions.items() if w >= least})
         if "dense" in retrievers and self.dense_ready() and len(self.dense):
             vector = self.embedder.encode([text])[0]
             lists["dense"] = self.dense.search(vector, depth)

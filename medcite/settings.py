@@ -115,6 +115,11 @@ class Settings:
         "BM25 searches the whole message (on) or only the question reduced from it (off).",
         default=True,
     )
+    expansion_min_weight: float = _doc(
+        "BM25 searches only the query expansion terms weighing at least this much (medcite.query: "
+        "corrected spelling 0.9, medical name 0.8, back-story 0.6 or less, synonyms 0.5, "
+        "library names 0.4); 0 searches them all.", default=0.75
+    )
     title_boost: float = _doc("BM25 boost of a source title match.", default=1.0)
     section_boost: float = _doc(
         "BM25 boost of a section heading match (a QA library's own question).", default=5.0
