@@ -9,7 +9,7 @@ docs/evidence-grades.md); the table below is only a fallback by evidence type, f
 GRADE's starting levels (Guyatt et al., BMJ 2008;336:924).
 
 >>> follow_up_questions(QueryAnalysis("q", "q", qtype="dose", focus=["magnesium"]), set())[:1]
-['What symptoms are linked to magnesium?']
+['What are the signs of too much magnesium?']
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draf
     answer.conflicts = find_conflicts(answer, hits)
     if answer.conflicts:
         answer.sections.insert(_after(answer, "research"), _conflict_section(answer))
+        renumber_by_first_use(answer)
     answer.reading_grade = reading_grade([c.text for c in answer.claims()])
     answer.follow_ups = follow_up_questions(analysis, _covered(hits))
     apply_review_status(answer)
@@ -134,37 +135,67 @@ def _after(answer: Answer, prefix: str) -> int:
 
 
 def find_conflicts(answer: Answer, hits: list[Hit]) -> list[dict[str, Any]]:
-    """Quantities that differ between the cited passages (`medcite.quantities` + `.conflicts`).
+    """Quantities that differ between the passages read for the answer (`hits`, whether the
+    writer cited them or not: a source that disagrees matters most when it was left out).
 
     Each conflict is the `Conflict.to_dict()` of `medcite.conflicts`, with each entry's
-    `citation` turned into its reference number and the `passage_id` and sentence it came from.
+    `citation` turned into its reference number (a source not cited yet gets a reference) and
+    the `passage_id` and sentence it came from.
     """
     try:
         from .conflicts import find_conflicts as find
         from .quantities import extract_all
     except ImportError:  # written in parallel; the section is simply absent without them
         return []
-    cited = {q.passage_id for r in answer.references for q in r.passages}
-    by_id = {h.passage.id: h for h in hits if h.passage.id in cited}
-    ref_of = {r.source_id: r.n for r in answer.references}
+    by_id = {h.passage.id: h for h in hits}
     default = answer.analysis.focus[0] if answer.analysis and answer.analysis.focus else ""
     found = find(extract_all([(pid, h.passage.text) for pid, h in by_id.items()],
                              default_subject=default))
     out = []
     for conflict in found:
         data = conflict.to_dict()
-        sources = set()
+        if len({by_id[e["citation"]].source.id for e in data["entries"]}) < 2:
+            continue  # two passages of one source are not "sources that differ"
         for entry in data["entries"]:
             hit = by_id[entry["citation"]]
-            sources.add(hit.source.id)
             entry["passage_id"] = hit.passage.id
-            entry["citation"] = ref_of[hit.source.id]
+            entry["citation"] = _reference_for(answer, hit.source).n
             a, b = _sentence_with(hit, entry["quote"])
             entry["sentence"] = {"start": a, "end": b, "text": hit.passage.text[
                 a - hit.passage.start:b - hit.passage.start]}
-        if len(sources) > 1:  # two passages of one source are not "sources that differ"
-            out.append(data)
+        out.append(data)
     return out
+
+
+def _reference_for(answer: Answer, src: Source) -> Reference:
+    """The answer's reference for `src`, added at the end of the list when it has none."""
+    for ref in answer.references:
+        if ref.source_id == src.id:
+            return ref
+    ref = _reference(len(answer.references) + 1, src)
+    answer.references.append(ref)
+    return ref
+
+
+def renumber_by_first_use(answer: Answer) -> None:
+    """Number references in order of first use, reading the sections top to bottom (the
+    conflict section can cite a source first seen there, ahead of later sections)."""
+    order: dict[int, int] = {}
+    for claim in answer.claims():
+        for n in claim.citations:
+            order.setdefault(n, len(order) + 1)
+    for ref in answer.references:
+        order.setdefault(ref.n, len(order) + 1)
+    if all(old == new for old, new in order.items()):
+        return
+    for claim in answer.claims():
+        claim.citations = [order[n] for n in claim.citations]
+    for conflict in answer.conflicts:
+        for entry in conflict["entries"]:
+            entry["citation"] = order[entry["citation"]]
+    for ref in answer.references:
+        ref.n = order[ref.n]
+    answer.references.sort(key=lambda r: r.n)
 
 
 def _sentence_with(hit: Hit, needle: str) -> tuple[int, int]:
@@ -211,6 +242,14 @@ _FACET_QUESTIONS = {
     "diagnosis": "How is {f} diagnosed?",
     "interactions": "Does {f} interact with other medicines?",
 }
+# A nutrient, drug or blood analyte is not a condition: "What causes magnesium?" is no question.
+# Condition facets go to a condition among the focus entities; a substance gets these instead.
+_SUBSTANCE_QUESTIONS = {
+    "symptoms": "What are the signs of too much {f}?",
+    "side_effects": "What are the side effects of {f}?",
+    "dose": "How much {f} is safe?",
+    "interactions": "Does {f} interact with other medicines?",
+}
 _POPULATION_QUESTIONS = {
     "pregnancy": "What about {f} during pregnancy?",
     "children": "What about {f} in children?",
@@ -219,14 +258,38 @@ _POPULATION_QUESTIONS = {
 }
 
 
+def is_substance(name: str) -> bool:
+    """True for a nutrient, drug or blood analyte of `medcite.quantity_vocab` ("magnesium",
+    "warfarin"), False for a condition ("hypomagnesemia", "muscle twitching")."""
+    try:
+        from .quantity_vocab import SUBJECTS
+    except ImportError:
+        return False
+    return name.strip().lower() in set(SUBJECTS.values())
+
+
 def follow_up_questions(analysis: QueryAnalysis, covered: set[str], limit: int = 4) -> list[str]:
-    """Questions on facets the answer did not ask about, then populations not yet asked about."""
-    focus = analysis.focus[0] if analysis.focus else _topic_phrase(analysis.question)
+    """Questions on facets the answer did not ask about, then populations not yet asked about.
+
+    Condition facets (causes, treatment...) are asked about a condition of the focus; a
+    nutrient or drug only gets the questions that fit it (`_SUBSTANCE_QUESTIONS`).
+    """
+    focus = list(analysis.focus) or [_topic_phrase(analysis.question)]
+    focus = [f for f in focus if f]
     if not focus:
         return []
-    out = [q.format(f=focus) for facet, q in _FACET_QUESTIONS.items()
-           if facet != analysis.qtype and (not covered or facet in covered)][:2]
-    out += [q.format(f=focus) for pop, q in _POPULATION_QUESTIONS.items()
+    conditions = [f for f in focus if not is_substance(f)]
+    substances = [f for f in focus if is_substance(f)]
+    out = []
+    for facet, question in _FACET_QUESTIONS.items():
+        if facet == analysis.qtype or (covered and facet not in covered):
+            continue
+        if conditions:
+            out.append(question.format(f=conditions[0]))
+        elif facet in _SUBSTANCE_QUESTIONS:
+            out.append(_SUBSTANCE_QUESTIONS[facet].format(f=substances[0]))
+    out = out[:2]
+    out += [q.format(f=focus[0]) for pop, q in _POPULATION_QUESTIONS.items()
             if pop not in analysis.population][: limit - len(out)]
     return out[:limit]
 

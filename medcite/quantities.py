@@ -264,10 +264,24 @@ def _assign_measures(sentence: str, offset: int, quantities: list[Quantity],
         previous, prev_local = q, b
 
 
+# A negated intake verb right before the amount: a ceiling, not a dose someone takes.
+_NEGATED_MAXIMUM = re.compile(
+    r"\b(?:not|never|n't)\s+(?:(?:to|be|ever)\s+)?(?:take|taking|taken|use|using|have|having|"
+    r"consume|consuming|get|getting|eat|eating|drink|drinking|exceed|exceeding|go\s+over|"
+    r"go\s+above)\b[\s\w-]{0,25}?$", re.IGNORECASE)
+_TAKE_AT_MOST = re.compile(r"\b(?:take|use|have|consume|get|eat|drink|give)\b[\s\w-]{0,25}?$",
+                           re.IGNORECASE)
+
+
 def _measure(q: Quantity, before: str, after: str, previous: Quantity | None) -> str:
     kind = dimension(q.unit) if q.unit else ""
     if q.unit == "%":
         return "risk" if _cue("risk", before + after) else "percentage"
+    said_before = before + re.split(r"\d", q.quote, maxsplit=1)[0]  # "... not exceed " + "350"
+    if q.comparator != "<" and _NEGATED_MAXIMUM.search(said_before):
+        return "upper_limit"  # "do not take more than 350 mg", "should not exceed 350 mg"
+    if q.comparator == "<=" and _TAKE_AT_MOST.search(before):
+        return "upper_limit"  # "take no more than 350 mg"
     for name in ("upper_limit", "intake"):
         if _cue(name, before):
             return name

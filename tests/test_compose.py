@@ -56,8 +56,18 @@ def test_reading_grade_and_disclaimer_are_set(answer):
 def test_follow_ups_skip_the_asked_facet_and_population():
     analysis = QueryAnalysis("q", "q", qtype="dose", focus=["magnesium"], population=["pregnancy"])
     questions = follow_up_questions(analysis, {"symptoms", "dose", "treatment"})
-    assert "What symptoms are linked to magnesium?" in questions
+    assert "What are the signs of too much magnesium?" in questions
     assert not any("pregnancy" in q or "How much" in q for q in questions)
+
+
+def test_follow_ups_ask_condition_questions_about_a_condition_only():
+    analysis = QueryAnalysis("q", "q", qtype="dose", focus=["magnesium", "muscle twitching"])
+    questions = follow_up_questions(analysis, set())
+    assert "What causes muscle twitching?" in questions
+    assert not any(q.startswith("What causes magnesium") for q in questions)
+    alone = follow_up_questions(QueryAnalysis("q", "q", qtype="causes", focus=["magnesium"]),
+                                set())
+    assert not any("What causes" in q or "How is magnesium" in q for q in alone)
 
 
 def test_abstention_cites_nothing_and_says_what_was_searched():
@@ -70,3 +80,21 @@ def test_abstention_cites_nothing_and_says_what_was_searched():
 def test_grade_fallback_follows_evidence_type():
     assert grade_of(Source(id="s", title="t",
                            evidence_type=EvidenceType.OBSERVATIONAL_STUDY)) in GRADES
+
+
+def test_conflicts_are_found_over_the_passages_read_not_only_the_cited_ones():
+    from medcite.grounding import check_answer
+    from medcite.models import Hit, Passage
+    from medcite.writers import Draft, DraftClaim, DraftSection, Span
+
+    texts = {"a": "The upper limit for supplemental magnesium is 350 mg a day.",
+             "b": "The upper limit for supplemental magnesium is 500 mg a day."}
+    hits = [Hit(Passage(f"p{k}", k, 0, "", t, 0, len(t)), Source(id=k, title=k), 1.0)
+            for k, t in texts.items()]
+    only_a = Draft([DraftSection("bottom_line", "Bottom line",
+                                 [DraftClaim(texts["a"], [Span(hits[0], 0, len(texts["a"]))])])])
+    answer = compose(Q, DOSE, hits, only_a, "clinician")
+    (conflict,) = answer.conflicts
+    assert sorted(e["quote"] for e in conflict["entries"]) == ["350 mg a day", "500 mg a day"]
+    assert [r.source_id for r in answer.references] == ["a", "b"]
+    assert check_answer(answer, hits, texts) == []

@@ -52,6 +52,12 @@ def test_value_unit_comparator_and_span(sentence, expected):
     ("The recommended dietary allowance for magnesium is 420 mg for men.", "intake"),
     ("The RDA of magnesium is 310 mg for women.", "intake"),
     ("The tolerable upper intake level for supplemental magnesium is 350 mg.", "upper_limit"),
+    # A negated intake verb makes a ceiling, not a dose (once classed "dose").
+    ("Adults should not take more than 350 mg of supplemental magnesium.", "upper_limit"),
+    ("Do not take more than 350 mg of magnesium from supplements.", "upper_limit"),
+    ("Take no more than 350 mg of magnesium supplements a day.", "upper_limit"),
+    ("Supplements should not exceed 350 mg of magnesium a day.", "upper_limit"),
+    ("Do not take it with food; the usual dose is 400 mg of magnesium.", "dose"),
     ("Do not take more than the upper limit of 4,000 IU of vitamin D.", "upper_limit"),
     ("Patients were given 2 g of magnesium sulfate.", "dose"),
     ("Hypomagnesemia is defined as serum magnesium below 1.8 mg/dL.", "threshold"),
