@@ -122,7 +122,7 @@ class Settings:
     )
     title_boost: float = _doc("BM25 boost of a source title match.", default=1.0)
     section_boost: float = _doc(
-        "BM25 boost of a section heading match (a QA library's own question).", default=5.0
+        "BM25 boost of a section heading match (a QA library's own question).", default=3.0
     )
     rerank: bool = _doc(
         "Rerank fused candidates with focus, question-type and evidence features.", default=True
