@@ -144,6 +144,24 @@ _OFF_HANDOUT = re.compile(r"research|clinical trials|being done|public health|ag
 _POINTER = re.compile(r"^(?:see|watch|get more|read|learn more|click|visit|check out|for more|"
                       r"to learn more|find out)\b|www\.|https?://|\b1-8\d\d-", re.I)
 EMERGENCY_MAX_WORDS = 30  # an emergency item is read at a glance
+# Living with a condition is often told inside its treatment text ("Physiotherapy can help
+# patients cope...", "Walkers and wheelchairs can assist with everyday activities"): such a
+# sentence may go to "Self-care and living with it" although its heading is about treatment.
+_LIVING_WITH = _stems("cope coping everyday walker walkers wheelchair wheelchairs cane canes "
+                      "independence independently")
+# "Early signs and symptoms include ..." under a "What is X?" heading: symptoms told inside a
+# definition may go to "Signs and symptoms".
+_SYMPTOMS_TOLD = re.compile(r"\b(?:signs?(?: and symptoms)?|symptoms?) (?:may |can |often |usually )?"
+                            r"(?:include|are)\b|\bpeople with (?:this|the) (?:condition|disorder|"
+                            r"disease) (?:may |often |usually )?(?:experience|have|develop)\b",
+                            re.I)
+# Sentences about the page rather than the condition (GARD's symptom tables from the Human
+# Phenotype Ontology come with such notes): "the table below", "a frequency of 25/25 means".
+_ABOUT_THE_PAGE = re.compile(r"\b(?:table|list) below\b|\bthe following list\b|"
+                             r"\bPhenotype Ontology\b|\bMedical Dictionary\b|\bfrequenc(?:y|ies)\b|"
+                             r"\bfraction\b|\bOrphanet\b|\bmay be rare or common\b", re.I)
+# Words of a condition's name that do not tell one condition from another.
+_GENERIC_NAME = _stems("disease diseases disorder disorders syndrome condition illness type")
 
 
 def make_handout(app: Any, condition: str, audience: str = "patient",
@@ -164,6 +182,7 @@ def make_handout(app: Any, condition: str, audience: str = "patient",
         raise MedciteError(f"unknown handout audience {audience!r}; use one of: {choices}{hint}")
     settings = app.settings
     from .answer import analyze
+    from .retrieve import analyze as search_analysis
 
     about = analyze(f"What is {condition}?")
     hits_by_query: dict[str, list[Hit]] = {}
@@ -172,7 +191,10 @@ def make_handout(app: Any, condition: str, audience: str = "patient",
         found: list[Hit] = []
         for template in queries:
             query = template.format(c=condition)
-            analysis = analyze(query)
+            # Searched with the library's own names too (MedQuAD focus synonyms), so records
+            # that call the condition by another name are found; what counts as on topic is
+            # decided below, by the names the reader typed and the records' own focus.
+            analysis = search_analysis(query, settings.home)
             if about.focus and not analysis.focus:
                 analysis.focus = list(about.focus)
             found.extend(app.search(analysis.question, k=K_PER_QUERY, analysis=analysis))
@@ -189,6 +211,13 @@ def make_handout(app: Any, condition: str, audience: str = "patient",
     evidence.ok = evidence.ok or typed.ok
     evidence.supporting = list(dict.fromkeys(evidence.supporting + typed.supporting))
     evidence.topic = evidence.topic | typed.topic
+    # A record that says it is about the condition (MedQuAD focus or focus synonyms: the
+    # "spinocerebellar ataxia type 3" records list "Machado-Joseph disease") is on topic
+    # although its text uses the other name.
+    names = {_name_key(n) for n in [condition, *about.focus]}
+    evidence.supporting += [h.passage.id for h in every if names & _record_names(h)
+                            and h.passage.id not in evidence.supporting]
+    evidence.ok = evidence.ok or bool(evidence.supporting)
     searched = sorted(evidence.topic) or [condition]
     handout = Handout(condition=condition, audience=audience, analysis=about, searched=searched,
                       emergency_number=settings.emergency_number, grade_target=GRADE_TARGET,
@@ -196,7 +225,8 @@ def make_handout(app: Any, condition: str, audience: str = "patient",
     _review_status(handout)
     if not evidence.ok:
         return _abstain(handout)
-    on_topic = set(evidence.supporting)
+    on_topic = set(evidence.supporting) - {h.passage.id for h in every
+                                            if _about_another_condition(h, condition, about)}
     rank = {h.passage.id: i for i, h in enumerate(every, start=1)}
 
     used: list[Candidate] = []
@@ -228,6 +258,44 @@ def make_handout(app: Any, condition: str, audience: str = "patient",
 
 
 # -- candidates ---------------------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    """A name compared without case and punctuation ("Machado Joseph disease")."""
+    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def _record_names(hit: Hit) -> set[str]:
+    """The topic names a record gives itself (MedQuAD `focus` and `focus_synonyms`)."""
+    meta = hit.source.metadata if isinstance(hit.source.metadata, dict) else {}
+    synonyms = meta.get("focus_synonyms") or []
+    names = [meta.get("focus") or "", *(synonyms if isinstance(synonyms, list) else [])]
+    return {_name_key(str(n)) for n in names if n}
+
+
+def _about_another_condition(hit: Hit, condition: str, about: QueryAnalysis) -> bool:
+    """True for a record filed under the condition whose text is about another one.
+
+    MedQuAD has such records: a "What are the complications of Machado-Joseph Disease?" answer
+    that is about Lyme disease. The heading names the condition; the text never does, opens on
+    another condition and names it again.
+    """
+    from .redflags import _vocabulary
+
+    p = hit.passage
+    body = p.text[len(p.section):] if p.section and p.text.startswith(p.section) else p.text
+    own = (terms(condition) | {t for f in about.focus for t in terms(f)}) - _GENERIC_NAME
+    vocab = _vocabulary()
+    spans = sentence_spans(body)
+    if vocab is None or not spans or not own or own & terms(body):
+        return False
+    first = body[spans[0][0]:spans[0][1]]
+    others = [m for m in vocab.match(first) if m.entry.category == "condition"
+              and m.entry.canonical not in about.focus]
+    if not others:
+        return False
+    said = sum(m.entry.canonical == others[0].entry.canonical for m in vocab.match(body))
+    return said >= 2 or len(spans) == 1
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:
@@ -305,12 +373,21 @@ def _choose(spec: SectionSpec, pool: list[Candidate], topic: set[str],
     scored = []
     for c in pool:
         heading = c.hit.passage.section or ""
-        if _OFF_HANDOUT.search(heading) or _POINTER.search(c.text):
+        if _OFF_HANDOUT.search(heading) or _POINTER.search(c.text) \
+                or _ABOUT_THE_PAGE.search(c.text):
             continue
         own = bool(spec.heading.search(heading))
         other = not own and any(s.heading.search(heading) for s in CONTENT_SECTIONS
                                 if s.id != spec.id)
         cue = len(spec.cues & c.terms)
+        if spec.id == "diagnosis_treatment" and _LIVING_WITH & c.terms:
+            continue  # kept for "Self-care and living with it" (chosen after this section)
+        if spec.id == "self_care" and other and _LIVING_WITH & c.terms \
+                and CONTENT_SECTIONS[3].heading.search(heading):
+            other, cue = False, max(cue, len(_LIVING_WITH & c.terms))
+        if spec.id == "symptoms" and other and _SYMPTOMS_TOLD.search(c.text) \
+                and CONTENT_SECTIONS[0].heading.search(heading):
+            other, cue = False, max(cue, 1)
         if not own and (other or cue == 0):
             continue
         if spec.id == "what_it_is" and not own and not (topic & c.terms):

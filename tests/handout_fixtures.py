@@ -77,3 +77,55 @@ def build(home: Path, **settings):
     report = app.ingest([src])
     assert not report.errors, report.errors
     return app
+
+
+# MedQuAD-shaped records (our own words) about an invented condition that goes by two names,
+# one record filed under it by mistake (its text is about measles), a definition that tells
+# symptoms, treatment text that tells how people live with it, and a symptom table's notes.
+RECORDS = [
+    {"id": "T1-1", "focus": "Harlow-Pike Disease", "focus_synonyms": [],
+     "question": "What is (are) Harlow-Pike Disease ?",
+     "answer": "Harlow-Pike disease, also called neural ataxia type 9, is a rare inherited "
+               "condition that affects balance. It slowly gets worse over many years."},
+    {"id": "T1-2", "focus": "Harlow-Pike Disease", "focus_synonyms": [],
+     "question": "What are the treatments for Harlow-Pike Disease ?",
+     "answer": "Harlow-Pike disease cannot be cured, but some problems can be treated. "
+               "Medicine can ease stiff muscles. Physiotherapy helps people cope with walking "
+               "problems. Walkers and wheelchairs can help with everyday activities."},
+    {"id": "T1-3", "focus": "Harlow-Pike Disease", "focus_synonyms": [],
+     "question": "What are the complications of Harlow-Pike Disease ?",
+     "answer": "Measles is caused by a virus that spreads through the air. Measles starts with "
+               "a high fever and a rash. Most children with measles get better in two weeks."},
+    {"id": "T2-1", "focus": "neural ataxia type 9",
+     "focus_synonyms": ["Harlow-Pike disease", "HPD"],
+     "question": "Is neural ataxia type 9 inherited ?",
+     "answer": "Neural ataxia type 9 is passed down in families. A child who has one parent "
+               "with the gene change has a one in two chance of getting it."},
+    {"id": "T2-2", "focus": "neural ataxia type 9",
+     "focus_synonyms": ["Harlow-Pike disease", "HPD"],
+     "question": "What is (are) neural ataxia type 9 ?",
+     "answer": "Neural ataxia type 9 is a condition that causes trouble with balance. Early "
+               "signs and symptoms include unsteady walking and unclear words."},
+    {"id": "T2-3", "focus": "neural ataxia type 9",
+     "focus_synonyms": ["Harlow-Pike disease", "HPD"],
+     "question": "What are the symptoms of neural ataxia type 9 ?",
+     "answer": "The table below lists how often each symptom is seen in this condition. A "
+               "frequency of 3/4 means that three of four people in a study had the symptom. "
+               "Shaky hands and unclear words are common symptoms of neural ataxia type 9."},
+]
+
+
+def build_records(home: Path):
+    """A Medcite over RECORDS (JSON Lines, as MedQuAD is ingested)."""
+    import json
+
+    from medcite import Medcite
+
+    src = home / "records"
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "records.jsonl").write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n",
+                                       encoding="utf-8")
+    app = Medcite.open(home / "library", dense=False)
+    report = app.ingest([src])
+    assert not report.errors, report.errors
+    return app

@@ -142,3 +142,44 @@ def test_a_handout_can_be_saved_as_an_article_for_review(lib):
     assert article.kind == "handout" and article.state.value == "draft"
     assert article.body["kind"] == "handout" and article.body["sections"][0]["id"] == "emergency"
     assert {c["source_id"] for c in article.citations} == {"test:gout"}
+
+
+@pytest.fixture(scope="module")
+def two_names(tmp_path_factory):
+    from handout_fixtures import build_records
+
+    app = build_records(tmp_path_factory.mktemp("handout-records"))
+    yield app.handout("Harlow-Pike Disease")
+    app.close()
+
+
+def _cited(handout, section_id):
+    section = handout.section(section_id)
+    if section is None:
+        return []
+    return [(c.text, {handout.references[n - 1].source_id for n in c.citations})
+            for c in section.items]
+
+
+def test_a_record_filed_under_the_condition_but_about_another_is_left_out(two_names):
+    assert not any("measles" in c.text.lower() for c in two_names.claims())
+    assert "medquad:T1-3" not in {r.source_id for r in two_names.references}
+
+
+def test_records_that_list_the_condition_among_their_names_are_used(two_names):
+    risk = _cited(two_names, "risk")
+    assert risk and all(ids == {"medquad:T2-1"} for _, ids in risk)
+
+
+def test_living_with_it_told_in_treatment_text_goes_to_self_care(two_names):
+    texts = [t for t, _ in _cited(two_names, "self_care")]
+    assert any("everyday activities" in t for t in texts)
+    treatment = [t for t, _ in _cited(two_names, "diagnosis_treatment")]
+    assert not any("everyday activities" in t for t in treatment)
+
+
+def test_symptoms_told_in_a_definition_count_and_notes_about_the_page_do_not(two_names):
+    symptoms = " ".join(t for t, _ in _cited(two_names, "symptoms"))
+    assert "unsteady walking" in symptoms or "Shaky hands" in symptoms
+    every = " ".join(c.text for c in two_names.claims())
+    assert "table below" not in every and "frequency" not in every

@@ -98,7 +98,5 @@ def test_medquad_emergency_section_first_where_the_library_has_red_flags(medquad
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="Machado-Joseph Disease gets 4 cited sections "
-                   "(docs/benchmarks.md, Handouts); the issue asks for 5 in every handout")
 def test_medquad_every_handout_has_five_sections(medquad_result):
     assert medquad_result["summary"]["all_at_least_5_sections"]
