@@ -165,6 +165,7 @@ _DASH = re.compile(r"\s*-\s+(?=\S)")
 _NEXT_DASH = re.compile(r"\s+-\s+(?=\S)")
 _GAP = re.compile(r"\s{3,}(?=\S)")  # a paragraph break inside a line ends the list
 _SIGNS = re.compile(r"\b(?:signs?|symptoms?)\b", re.I)
+_REFERS_TO_SIGNS = re.compile(r"\b(?:them|these|the following|any of|signs?|symptoms?)\b", re.I)
 _LAST_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\s{2,}(?=[A-Z])")
 _BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\s{2,}(?=[A-Z])")  # a new sentence in an item
 _OPENS_LIST = re.compile(r"(?::|\bif(?: you have)?)\s*$", re.I)
@@ -196,9 +197,13 @@ def _inline_lists(text: str) -> Iterable[tuple[str, TriageLevel, int, int]]:
             level = heading_level(head)
             if level is None and _SIGNS.search(head) and len(starts) > 1:
                 # "... call 9-1-1 if someone is having them. Those symptoms include - ...":
-                # a list of signs right after the sentences that say what to do.
-                head = body[starts[max(0, len(starts) - 3)]:opener.end()].strip()
-                level = heading_level(head, max_len=240)
+                # a list of signs right after the sentences that say what to do about them.
+                # ("If the person collapses, call 911. Symptoms of overdose include:" is not:
+                # the call is for the collapse, not for each symptom.)
+                before = body[starts[max(0, len(starts) - 3)]:starts[-1]]
+                if _REFERS_TO_SIGNS.search(before):
+                    head = (before + body[starts[-1]:opener.end()]).strip()
+                    level = heading_level(head, max_len=240)
             if level is None or not _SENDS.search(head) or _HISTORY.search(head):
                 continue
             spans = (_dash_items(body, opener.end()) if _DASH.match(body, opener.end())

@@ -270,6 +270,9 @@ NOT_RED_FLAGS = [
     "Call your doctor if you are unsure - most people are not - about the dose.",
     "Symptoms include:  - cough  - mild fever  - sore throat",
     "It can be serious if untreated: antibiotics; rest; fluids; a follow-up visit.",
+    # The call is for the collapse, not for each symptom of the list that follows.
+    "If too much was taken, call poison control. If the person collapses or cannot be woken, "
+    "call 911. Symptoms of taking too much may include:  - dizziness  - flushing",
 ]
 
 
