@@ -58,7 +58,7 @@ _STOP_TEXT = (
 _STOP = frozenset(_STOP_TEXT.split())
 _EVIDENCE = (EvidenceType.PATIENT_EDUCATION.value, EvidenceType.PROJECT_OVERVIEW.value)
 _STEMMER = snowballstemmer.stemmer("english")
-CACHE_VERSION = 3  # 3: lists inside a line (inline " - " and "; " items)
+CACHE_VERSION = 4  # bump whenever parsing changes (4: lists inside a line, 2026-11)
 
 
 @dataclass(frozen=True)
