@@ -228,13 +228,17 @@ class Retrieval:
         # never lift it; with a fixed scale a rank keeps the same value whatever the list size.
         scale = best_possible if best_possible > 0 else 1.0
         out = {}
+        seen: dict[tuple[str, str], float] = {}  # passages of one record share title and heading
         for pid, fused_score in fused.items():
             norm = fused_score / scale
             p = passages[pid]
             source = sources[p.source_id]
+            key = (p.source_id, p.section)
+            if key not in seen:
+                seen[key] = focus_match(focus, source.title, p.section, _topic(source))
             out[pid] = rerank_score(
                 norm,
-                focus_match(focus, source.title, p.section, _topic(source)),
+                seen[key],
                 qtype_match(analysis.qtype, p.section),
                 evidence_prior(source.evidence_type),
                 weights,
