@@ -31,8 +31,8 @@ from .writers import DraftClaim, Span
 
 AUDIENCES = ("patient", "caregiver", "clinician")
 LAY_AUDIENCES = ("patient", "caregiver")
-SPLIT_OVER_WORDS = 12  # sentences longer than this are cut for lay readers
-_MIN_PIECE_WORDS = 5
+SPLIT_OVER_WORDS = 10  # sentences longer than this are cut for lay readers
+_MIN_PIECE_WORDS = 4
 # Only boundaries after which a full clause follows: "; " or ", but/and" + a finite verb soon
 # after. Subordinate clauses (", although ...", ", which ...") would be fragments, so no cut.
 # Only boundaries after which a full clause follows: "; " or ", but/and/or/so" + a finite verb

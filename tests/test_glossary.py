@@ -65,7 +65,7 @@ def test_variant_spellings_share_one_explanation():
      "Doctors give 2 g of magnesium sulfate."),
     ("Do not utilize more than 350 mg.", "Do not use more than 350 mg."),
     ("Prior to surgery, consult with your physician.", "Before surgery, talk to your doctor."),
-    ("Discontinue the medication if diarrhea occurs.", "Stop the medicine if diarrhea occurs."),
+    ("Discontinue the medication if diarrhea occurs.", "Stop the medicine if diarrhea happens."),
     ("It may never be sufficient without food.", "It may never be enough without food."),
 ])
 def test_simplify(formal, plain):

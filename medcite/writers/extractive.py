@@ -325,7 +325,7 @@ class ExtractiveWriter:
 
 # Set on MEDIQA-2019 Alexa + validation questions (never on the LiveQA dev questions):
 PLAINER_BY = 1.0  # an alternate must read at least 1 Flesch-Kincaid grade lower
-ALTERNATE_RELEVANCE = 0.7  # ... and keep 70% of the chosen sentence's relevance
+ALTERNATE_RELEVANCE = 0.6  # ... and keep 60% of the chosen sentence's relevance
 
 
 def add_plainer_alternates(sections: list[DraftSection], pool: list[Candidate],
