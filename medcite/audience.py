@@ -97,8 +97,12 @@ def plainest(claim: DraftClaim, taken: set[tuple[str, int]]) -> DraftClaim:
 def _split(claim: DraftClaim) -> list[DraftClaim]:
     span = claim.spans[0]
     text = span.text
-    if (word_count(text) <= SPLIT_OVER_WORDS
-            or claim.text.split() != _capital(strip_citation_markers(text)).split()):
+    if word_count(text) <= SPLIT_OVER_WORDS:
+        return [claim]
+    # The claim is its span, maybe without the source's reference markers (bare ones too).
+    bare = next((b for b in (False, True) if claim.text.split()
+                 == _capital(" ".join(strip_citation_markers(text, b).split())).split()), None)
+    if bare is None:
         return [claim]
     # A leading qualifier ("In people with kidney disease, ...", "If ...") may govern every
     # clause: cutting would leave later pieces without it, so such sentences stay whole.
@@ -119,7 +123,7 @@ def _split(claim: DraftClaim) -> list[DraftClaim]:
         start = span.start + a + lead
         end = span.start + a + len(stripped)
         quote_text = text[a + lead:a + len(stripped)]
-        shown = _capital(" ".join(strip_citation_markers(quote_text).split()))
+        shown = _capital(" ".join(strip_citation_markers(quote_text, bare).split()))
         if not shown.endswith((".", "!", "?")):
             shown += "."
         out.append(DraftClaim(shown, [Span(span.hit, start, end)]))

@@ -212,14 +212,51 @@ _CITATION_MARKER = re.compile(
     r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 
 
-def strip_citation_markers(text: str) -> str:
+# Bare reference numbers that end a sentence in plain-text copies of web articles: "... may
+# need more 3, 4." Only stripped when asked (`bare=True`: the writer asks for passages where
+# several sentences end that way), after a word a number could not complete ("aged 6.",
+# "at least 6.", "stage 4." stay), and only small whole numbers in increasing order.
+_TRAILING_MARKERS = re.compile(r"(?<=[A-Za-z])(\s+)(\d{1,3}(?:\s*,\s*\d{1,3})*)(?=\s*[.;!?]?\s*$)")
+# Words a list of numbers can complete ("ages 2, 3"); a single number can complete many more.
+_LIST_WORDS = _wordset(
+    "age ages aged grade grades stage stages type types level levels day days week weeks month "
+    "months year years step steps phase chapter chapters page pages figure table group groups "
+    "class classes size sizes score scores")
+_NUMBER_WORDS = _LIST_WORDS | _wordset(
+    "is are was were be been of to than least most about around approximately nearly almost "
+    "age aged ages under over from and or by at with after before grade grades stage stages "
+    "type types level levels step steps day days week weeks month months year years hour hours "
+    "minute minutes phase chapter number numbers no score scores between per in on for up "
+    "size sizes dose doses times class classes group groups figure table page pages version "
+    "reached exceed exceeds below above within only just even factor rank category")
+
+
+def strip_citation_markers(text: str, bare: bool = False) -> str:
     """`text` without the source's reference markers, which would read as our citations or
     as numbers of the answer.
 
     >>> strip_citation_markers("Cramps are common [3] in pregnancy [1, 2].")
     'Cramps are common in pregnancy.'
+    >>> strip_citation_markers("Athletes may need more 3, 4.", bare=True)
+    'Athletes may need more.'
+    >>> strip_citation_markers("Start at age 6.", bare=True)
+    'Start at age 6.'
     """
-    return _CITATION_MARKER.sub("", text)
+    text = _CITATION_MARKER.sub("", text)
+    match = _TRAILING_MARKERS.search(text) if bare else None
+    if match:
+        before = text[:match.start()].split()
+        values = [int(v) for v in re.findall(r"\d+", match.group(2))]
+        words = _LIST_WORDS if len(values) > 1 else _NUMBER_WORDS
+        if (before and before[-1].lower().strip("(") not in words
+                and values == sorted(values) and max(values) <= 300):
+            text = text[:match.start()] + text[match.end():]
+    return text
+
+
+def ends_with_bare_markers(sentence: str) -> bool:
+    """True when `strip_citation_markers(sentence, bare=True)` would drop trailing numbers."""
+    return strip_citation_markers(sentence, bare=True) != strip_citation_markers(sentence)
 
 
 def traceable(text: str, quoted: str) -> bool:
@@ -235,12 +272,16 @@ def traceable(text: str, quoted: str) -> bool:
     try:
         from .glossary import lay, strip_glosses
     except ImportError:  # no glossary: no lay edits either
-        return (_TOKEN.findall(strip_citation_markers(text).lower())
-                == _TOKEN.findall(strip_citation_markers(quoted).lower()))
+        said = _TOKEN.findall(strip_citation_markers(text).lower())
+        return any(said == _TOKEN.findall(strip_citation_markers(quoted, bare).lower())
+                   for bare in (False, True))
     said = _TOKEN.findall(strip_citation_markers(strip_glosses(text)).lower())
-    quoted = strip_citation_markers(quoted)
-    return said in (_TOKEN.findall(strip_glosses(lay(quoted)).lower()),
-                    _TOKEN.findall(strip_glosses(quoted).lower()))
+    for bare in (False, True):
+        plain = strip_citation_markers(quoted, bare)
+        if said in (_TOKEN.findall(strip_glosses(lay(plain)).lower()),
+                    _TOKEN.findall(strip_glosses(plain).lower())):
+            return True
+    return False
 
 
 def _check_quote(q, source_id: str, retrieved: Mapping[str, Hit],

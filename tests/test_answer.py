@@ -55,6 +55,14 @@ def test_seed_question_bottom_line_states_limit_and_thresholds(seeds):
     assert _cited_in_bottom_line(seeds, answer, r"exceed 7 mg/dL")
 
 
+def test_seed_answer_sentences_carry_no_reference_numbers(seeds):
+    # The seed article ends sentences with its own reference numbers ("... may need more 3, 4.").
+    for audience in ("patient", "clinician"):
+        answer = seeds.ask(SEED_Q, audience=audience)
+        texts = [c.text for c in answer.claims()]
+        assert texts and not [t for t in texts if re.search(r"[a-z] \d{1,3}(?:, \d{1,3})*\.$", t)]
+
+
 def test_seed_references_show_each_sources_evidence_type(seeds):
     answer = seeds.ask(SEED_Q)
     types = {s.id: s.evidence_type.value for s in seeds.sources()}

@@ -134,3 +134,19 @@ def test_lay_swap_and_gloss_are_traceable():
     assert traceable(lay, quote)
     assert not traceable(lay.replace("High", "Low"), quote)
     assert not traceable("Hypertension harms the kidneys.", quote)
+
+
+@pytest.mark.parametrize(("text", "bare", "expected"), [
+    ("Cramps are common [3] in pregnancy [1, 2].", False, "Cramps are common in pregnancy."),
+    ("Athletes may need more 3, 4.", True, "Athletes may need more."),
+    ("Athletes may need more 3, 4.", False, "Athletes may need more 3, 4."),
+    ("It helps muscle function 6.", True, "It helps muscle function."),
+    ("Start at age 6.", True, "Start at age 6."),
+    ("The normal pH is 7.", True, "The normal pH is 7."),
+    ("It is given to children ages 2, 3.", True, "It is given to children ages 2, 3."),
+    ("Limit it to 350 mg.", True, "Limit it to 350 mg."),
+])
+def test_reference_markers_are_stripped_only_where_they_are_markers(text, bare, expected):
+    from medcite.grounding import strip_citation_markers
+
+    assert strip_citation_markers(text, bare) == expected

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from ..grounding import (
     STOPWORDS,
+    ends_with_bare_markers,
     numbers,
     stem,
     strip_citation_markers,
@@ -110,6 +111,7 @@ class Candidate:
     relevance: float = 0.0
     numbers: list[str] = field(default_factory=list)
     lead: tuple[int, int] | None = None  # source offsets of a list lead-in ("Call 911 if:")
+    bare_markers: bool = False  # its passage ends sentences with bare reference numbers
 
     @property
     def etype(self) -> EvidenceType:
@@ -122,7 +124,7 @@ class Candidate:
         text = self.text[0].upper() + self.text[1:] if self.text[0].islower() else self.text
         # Line breaks inside a quoted sentence read as spaces; the source's own reference
         # markers ("[3]") would read as our citations, so they go (the quote keeps them).
-        text = " ".join(strip_citation_markers(text).split())
+        text = " ".join(strip_citation_markers(text, self.bare_markers).split())
         if self.lead is None:
             return DraftClaim(text, [self.span()])
         # A list item read with its lead-in: "Seek care immediately if: You have a seizure."
@@ -155,7 +157,10 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
         passage_overlap = sum(w for t, w in weights.items() if t in terms(p.text)) / total
         rank_weight = 1.0 / (1.0 + 0.05 * (rank - 1))
         lead: tuple[int, int] | None = None
-        for position, (a, b) in enumerate(sentence_spans(p.text)):
+        spans = sentence_spans(p.text)
+        # "... may need more 3, 4." twice or more in a passage: a numbered-reference style.
+        bare = sum(ends_with_bare_markers(p.text[x:y]) for x, y in spans) >= 2
+        for position, (a, b) in enumerate(spans):
             is_item = bool(_BULLET.match(p.text, a))
             new_line = a == 0 or "\n" in p.text[max(0, a - 3):a]
             a, text = _trim(p.text, a, b)
@@ -184,7 +189,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
             if n_words > 25:  # long sentences read badly in an answer (and raise its grade)
                 score *= 0.85 if n_words <= 35 else 0.7
             out.append(Candidate(hit, rank, p.start + a, p.start + b, text, sent_terms,
-                                 position, score, nums, item_lead))
+                                 position, score, nums, item_lead, bare))
     return out
 
 
