@@ -221,7 +221,8 @@ _TRAILING_MARKERS = re.compile(r"(?<=[A-Za-z])(\s+)(\d{1,3}(?:\s*,\s*\d{1,3})*)(
 _LIST_WORDS = _wordset(
     "age ages aged grade grades stage stages type types level levels day days week weeks month "
     "months year years step steps phase chapter chapters page pages figure table group groups "
-    "class classes size sizes score scores")
+    "class classes size sizes score scores jan feb mar apr jun jul aug sep sept oct nov dec "
+    "january february march april may june july august september october november december")
 _NUMBER_WORDS = _LIST_WORDS | _wordset(
     "is are was were be been of to than least most about around approximately nearly almost "
     "age aged ages under over from and or by at with after before grade grades stage stages "

@@ -145,6 +145,7 @@ def test_lay_swap_and_gloss_are_traceable():
     ("The normal pH is 7.", True, "The normal pH is 7."),
     ("It is given to children ages 2, 3.", True, "It is given to children ages 2, 3."),
     ("Limit it to 350 mg.", True, "Limit it to 350 mg."),
+    ("Flu Antiviral Drugs (PDF Version) Oct 13", True, "Flu Antiviral Drugs (PDF Version) Oct 13"),
 ])
 def test_reference_markers_are_stripped_only_where_they_are_markers(text, bare, expected):
     from medcite.grounding import strip_citation_markers
