@@ -246,6 +246,13 @@ class DenseIndex:
         self.ids, self.matrix, self.applied_seq = [], np.zeros((0, DIMS), np.float32), 0
         return self.sync(store, embedder, progress)
 
+    def text_vectors(self, texts: list[str], embedder: Embedder) -> np.ndarray:
+        """Vectors of arbitrary texts (e.g. section headings) through the same cache: a text
+        seen before costs one SQLite lookup, a new one is embedded once and kept."""
+        if not texts:
+            return np.zeros((0, DIMS), dtype=np.float32)
+        return self._vectors(texts, embedder, None, 64)
+
     def _vectors(self, texts: list[str], embedder: Embedder, progress: ProgressFn | None,
                  batch: int) -> np.ndarray:
         keys = [content_key(t) for t in texts]

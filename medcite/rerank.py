@@ -16,8 +16,13 @@ score fusion could give):
   question that has the same focus and question type. Alone, a type match lifts every
   "How is X treated?" in the library whatever X is; the conjunction does not.
 
+- heading similarity: cosine between the embedded question and the embedded section heading
+  alone. In a QA library the heading is the record's own question, so this is question-to-
+  question similarity, the retrieval step of question entailment (same paper); the passage
+  vector mixes the heading with the answer's opening and cannot show it.
+
 final = fused / best possible fused + w_focus * focus + w_qtype * qtype + w_evidence * prior
-        + w_pair * focus * qtype
+        + w_pair * focus * qtype + w_heading * max(0, heading cosine)
 
 >>> qtype_match("treatment", "What are the treatments for gout?")
 1.0
@@ -63,6 +68,7 @@ class RerankWeights:
     qtype: float = 0.2
     evidence: float = 0.02
     pair: float = 0.0
+    heading: float = 0.0
 
 
 @functools.lru_cache(maxsize=65536)
@@ -120,7 +126,7 @@ def evidence_prior(evidence_type: EvidenceType) -> float:
 
 
 def rerank_score(norm_fused: float, focus: float, qtype: float, prior: float,
-                 weights: RerankWeights = RerankWeights()) -> float:
+                 weights: RerankWeights = RerankWeights(), heading: float = 0.0) -> float:
     """The final score: normalised fused score plus the weighted features.
 
     >>> rerank_score(0.5, 1.0, 1.0, 0.5, RerankWeights(focus=0.3, qtype=0.2, evidence=0.1))
@@ -129,4 +135,5 @@ def rerank_score(norm_fused: float, focus: float, qtype: float, prior: float,
     0.7
     """
     return round(norm_fused + weights.focus * focus + weights.qtype * qtype
-                 + weights.evidence * prior + weights.pair * focus * qtype, 12)
+                 + weights.evidence * prior + weights.pair * focus * qtype
+                 + weights.heading * heading, 12)

@@ -178,6 +178,7 @@ class Retrieval:
             least = self.settings.expansion_min_weight
             lists["lexical"] = self.lexical.search(
                 words, depth, {t: w for t, w in analysis.expansions.items() if w >= least})
+        vector = None
         if "dense" in retrievers and self.dense_ready() and len(self.dense):
             vector = self.embedder.encode([text])[0]
             lists["dense"] = self.dense.search(vector, depth)
@@ -195,7 +196,7 @@ class Retrieval:
                  for name, hits in lists.items()}
         fused, best_possible = self._fuse(lists)
         if self.settings.rerank:
-            fused = self._rerank(fused, best_possible, analysis, passages, sources)
+            fused = self._rerank(fused, best_possible, analysis, passages, sources, vector)
         ranks = {name: {pid: r for r, (pid, _) in enumerate(hits, 1)}
                  for name, hits in lists.items()}
         out = []
@@ -219,10 +220,13 @@ class Retrieval:
         raise MedciteError(f"unknown fusion {self.settings.fusion!r}; use rrf or weighted")
 
     def _rerank(self, fused: dict[str, float], best_possible: float, analysis: QueryAnalysis,
-                passages: dict, sources: dict) -> dict[str, float]:
+                passages: dict, sources: dict, vector: Any = None) -> dict[str, float]:
         weights = RerankWeights(self.settings.rerank_focus, self.settings.rerank_qtype,
-                                self.settings.rerank_evidence, self.settings.rerank_pair)
+                                self.settings.rerank_evidence, self.settings.rerank_pair,
+                                self.settings.rerank_heading)
         focus = self._focus_names(analysis)
+        heading_sim = self._heading_similarity(fused, passages, sources, vector) \
+            if weights.heading else {}
         # Scaled by the best possible fused score, not min-max over the candidates: min-max
         # would stretch a 3-candidate list so that rank 2 sits at 0.5 and the features could
         # never lift it; with a fixed scale a rank keeps the same value whatever the list size.
@@ -242,8 +246,22 @@ class Retrieval:
                 qtype_match(analysis.qtype, p.section),
                 evidence_prior(source.evidence_type),
                 weights,
+                heading_sim.get(p.section or source.title, 0.0),
             )
         return out
+
+    def _heading_similarity(self, fused: dict[str, float], passages: dict, sources: dict,
+                            vector: Any) -> dict[str, float]:
+        """Cosine (floored at 0) between the query vector and each candidate's heading alone;
+        headings are embedded once and cached with the passage vectors."""
+        if vector is None:
+            return {}
+        headings = list(dict.fromkeys(
+            passages[pid].section or sources[passages[pid].source_id].title for pid in fused))
+        headings = [h for h in headings if h.strip()]
+        vectors = self.dense.text_vectors(headings, self.embedder)
+        sims = vectors @ vector
+        return {h: max(0.0, float(s)) for h, s in zip(headings, sims, strict=True)}
 
     def _focus_names(self, analysis: QueryAnalysis) -> list[tuple[str, ...]]:
         """Each focus entity with the names it may go by in a title: the canonical name, the

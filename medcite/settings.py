@@ -134,6 +134,10 @@ class Settings:
         "Rerank weight of a heading that answers the question type.", default=0.2
     )
     rerank_evidence: float = _doc("Rerank weight of the evidence-type prior.", default=0.02)
+    rerank_heading: float = _doc(
+        "Rerank weight of the cosine between the question and the section heading alone "
+        "(question-to-question similarity in QA libraries; needs dense).", default=0.0
+    )
     rerank_pair: float = _doc(
         "Rerank weight of focus x question-type match: the heading asks the reader's question "
         "about the reader's topic.", default=0.0

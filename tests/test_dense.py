@@ -114,3 +114,12 @@ def test_killed_embedding_resumes_from_finished_batches(tmp_path, embedder):
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(DenseUnavailable, match="does not exist"):
         Embedder.load(model=str(tmp_path / "nope.onnx"))
+
+
+def test_text_vectors_are_cached(tmp_path, embedder):
+    index = DenseIndex(tmp_path / "dense")
+    first = index.text_vectors(["How is gout treated?", "What causes asthma?"], embedder)
+    assert first.shape == (2, 384) and index.embedded == 2
+    again = index.text_vectors(["What causes asthma?"], embedder)
+    assert index.embedded == 2 and (again[0] == first[1]).all()
+    assert index.text_vectors([], embedder).shape == (0, 384)

@@ -56,3 +56,9 @@ def test_rerank_pair_rewards_focus_and_type_together():
     assert rerank_score(0.5, 1.0, 1.0, 0.0, w) == pytest.approx(0.9)
     assert rerank_score(0.5, 1.0, 0.0, 0.0, w) == pytest.approx(0.5)
     assert rerank_score(0.5, 0.0, 1.0, 0.0, w) == pytest.approx(0.5)
+
+
+def test_rerank_heading_similarity_is_weighted_in():
+    w = RerankWeights(focus=0.0, qtype=0.0, evidence=0.0, heading=0.5)
+    assert rerank_score(0.5, 0.0, 0.0, 0.0, w, heading=0.8) == pytest.approx(0.9)
+    assert rerank_score(0.5, 0.0, 0.0, 0.0, w) == pytest.approx(0.5)
