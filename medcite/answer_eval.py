@@ -41,16 +41,58 @@ def evaluate_answers(app: Any, questions: Path | None = None, qrels: Path | None
     """Run the checks of the module docstring; returns a summary and one row per question."""
     from .evaluate import datasets
 
-    try:
-        import jsonschema
-    except ImportError:
-        raise MedciteError("answer evaluation needs jsonschema (pip install 'medcite[test]')") \
-            from None
-    schema = json.loads((resources.files("medcite") / "data" / "answer.schema.json").read_text())
+    schema = _schema()
     questions = questions or datasets.default_path("medquad", "liveqa_dev_questions.jsonl")
     qrels = qrels or datasets.default_path("medquad", "liveqa_dev_qrels.jsonl")
     todo = datasets.load_liveqa_questions(questions)[:limit]
     judged = datasets.load_liveqa_qrels(qrels)
+    return _evaluate(app, schema, todo, judged, k, log)
+
+
+def evaluate_answers_mediqa(app: Any, files: list[Path] | None = None, limit: int | None = None,
+                            k: int = 20, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """The same checks on the MEDIQA-2019 Alexa + validation questions (the tuning set).
+
+    `app` is the library of their graded answers that `medcite eval mediqa` builds
+    (``~/.cache/medcite/eval/mediqa``); never the LiveQA questions of ``train_liveqa``. Besides
+    the writer's top-cited passage, it reports for comparison the grade of retrieval's own
+    rank-1 passage and of the first passage the writer may quote (rank-1 of the on-topic hits):
+    a writer that cites worse than that first passage is choosing badly.
+
+    >>> evaluate_answers_mediqa(Medcite.open("~/.cache/medcite/eval/mediqa"))  # doctest: +SKIP
+    """
+    from .evaluate import datasets
+
+    schema = _schema()
+    files = files or [datasets.default_path("mediqa2019", name)
+                      for name in datasets.MEDIQA_TUNING_FILES]
+    if any("liveqa" in Path(f).name for f in files):
+        raise MedciteError("the MEDIQA train_liveqa file holds LiveQA test questions; not a "
+                           "tuning file")
+    queries, judged, _ = datasets.load_mediqa([Path(f) for f in files])
+    result = _evaluate(app, schema, queries[:limit], judged, k, log, baselines=True)
+    rows = [r for r in result["rows"] if r.get("top_cited")]
+    for name in ("retrieval_top1", "on_topic_top1"):
+        good = sum((r.get(f"{name}_grade") or 0) >= 3 for r in rows)
+        result["summary"][f"{name}_grade3"] = good
+        result["summary"][f"{name}_grade3_rate"] = round(good / len(rows), 4) if rows else 0.0
+    return result
+
+
+def _schema() -> dict[str, Any]:
+    try:
+        import jsonschema  # noqa: F401
+    except ImportError:
+        raise MedciteError("answer evaluation needs jsonschema (pip install 'medcite[test]')") \
+            from None
+    return json.loads((resources.files("medcite") / "data" / "answer.schema.json").read_text())
+
+
+def _evaluate(app: Any, schema: dict[str, Any], todo: list[Any],
+              judged: dict[str, dict[str, int]], k: int, log: Callable[[str], None],
+              baselines: bool = False) -> dict[str, Any]:
+    import jsonschema
+
     rows, timings = [], []
     for i, query in enumerate(todo, start=1):
         row: dict[str, Any] = {"qid": query.qid}
@@ -74,6 +116,8 @@ def evaluate_answers(app: Any, questions: Path | None = None, qrels: Path | None
             if audience == "patient":
                 row["top_cited"], row["grade"] = _top_cited_grade(app, answer,
                                                                   judged.get(query.qid, {}))
+                if baselines:
+                    row.update(_baseline_grades(app, query.text, k, judged.get(query.qid, {})))
         rows.append(row)
         if i % 10 == 0:
             log(f"  {i}/{len(todo)} questions")
@@ -105,9 +149,30 @@ def _top_cited_grade(app: Any, answer: Answer,
         for q in c.quotes:
             first.setdefault(q.passage_id, len(first))
     top = max(counts, key=lambda pid: (counts[pid], -first[pid]))
-    passage = app.store.passages([top])[0]
-    record = passage.source_id.split(":", 1)[-1]
+    record = _record(app.store.passages([top])[0])
     return record, grades.get(record)
+
+
+def _record(passage: Any) -> str:
+    return passage.source_id.split(":", 1)[-1]
+
+
+def _baseline_grades(app: Any, question: str, k: int,
+                     grades: dict[str, int]) -> dict[str, Any]:
+    """Grades of retrieval's rank-1 passage and of the first on-topic one (what ask may quote)."""
+    from .answer import analyze, retrieve
+    from .grounding import has_evidence
+
+    analysis = analyze(question)
+    hits = retrieve(app, analysis, k)
+    out: dict[str, Any] = {"retrieval_top1_grade": None, "on_topic_top1_grade": None}
+    if hits:
+        out["retrieval_top1_grade"] = grades.get(_record(hits[0].passage))
+        supported = set(has_evidence(analysis.question, hits, analysis).supporting)
+        on_topic = [h for h in hits if h.passage.id in supported]
+        if on_topic:
+            out["on_topic_top1_grade"] = grades.get(_record(on_topic[0].passage))
+    return out
 
 
 def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from answer_fixtures import open_library
 
-from medcite.answer_eval import evaluate_answers
+from medcite.answer_eval import evaluate_answers, evaluate_answers_mediqa
+from medcite.errors import MedciteError
 
 
 def test_summary_counts_contract_numbers_grades_and_reading(tmp_path):
@@ -29,3 +31,23 @@ def test_summary_counts_contract_numbers_grades_and_reading(tmp_path):
     assert summary["abstained_patient"] == 1 and summary["with_bottom_line"] == 1
     assert result["rows"][0]["top_cited"] == "guideline"
     assert summary["top_cited_grade3_rate"] == 1.0
+
+
+def test_mediqa_tuning_run_reports_retrieval_baselines(tmp_path):
+    app = open_library(tmp_path)
+    tuning = tmp_path / "task3_qa_validation.jsonl"
+    tuning.write_text(json.dumps({"qid": "1", "split": "validation",
+                                  "question": "How much magnesium is too much?",
+                                  "answers": [{"aid": "1_A1", "reference_score": 4,
+                                               "text": "Magnesium: an answer."}]}) + "\n")
+    try:
+        summary = evaluate_answers_mediqa(app, [tuning], log=lambda m: None)["summary"]
+    finally:
+        app.close()
+    assert summary["questions"] == 1 and summary["with_bottom_line"] == 1
+    assert {"retrieval_top1_grade3_rate", "on_topic_top1_grade3_rate"} <= set(summary)
+
+
+def test_mediqa_tuning_run_refuses_the_liveqa_file(tmp_path):
+    with pytest.raises(MedciteError, match="LiveQA"):
+        evaluate_answers_mediqa(None, [tmp_path / "task3_qa_train_liveqa.jsonl"])

@@ -106,25 +106,30 @@ def _register_bench() -> None:
     @click.option("--limit", type=int, help="Only the first N questions.")
     @click.option("-k", "k", type=int, default=20, show_default=True)
     @click.option("--out", type=click.Path(dir_okay=False), help="Write per-question rows here.")
-    def eval_answers_command(library, limit, k, out) -> None:
+    @click.option("--mediqa", is_flag=True,
+                  help="Tuning set instead: MEDIQA-2019 Alexa + validation questions on the "
+                       "library of their graded answers (built by `medcite eval mediqa`).")
+    def eval_answers_command(library, limit, k, out, mediqa) -> None:
         """LiveQA dev questions on MedQuAD: contract, numbers, top-cited grade, FK, latency.
 
         \b
         Example:
             medcite eval liveqa          # builds the MedQuAD library once
             medcite eval answers --out answers.json
+            medcite eval answers --mediqa   # tuning set (after `medcite eval mediqa`)
         """
-        from ..answer_eval import evaluate_answers
+        from ..answer_eval import evaluate_answers, evaluate_answers_mediqa
         from ..evaluate.runner import default_library
         from ..service import Medcite
 
-        home = Path(library) if library else default_library("medquad")
+        name, builder = ("mediqa", "mediqa") if mediqa else ("medquad", "liveqa")
+        home = Path(library) if library else default_library(name)
         if not (home / "library.db").exists():
-            raise MedciteError(f"{home}: no library (run `medcite eval liveqa` first)")
+            raise MedciteError(f"{home}: no library (run `medcite eval {builder}` first)")
         app = Medcite.open(home)
+        run = evaluate_answers_mediqa if mediqa else evaluate_answers
         try:
-            result = evaluate_answers(app, limit=limit, k=k,
-                                      log=lambda m: click.echo(m, err=True))
+            result = run(app, limit=limit, k=k, log=lambda m: click.echo(m, err=True))
         finally:
             app.close()
         if out:
