@@ -142,3 +142,60 @@ def test_source_reference_markers_do_not_leak_into_sentences():
     assert claim.text == "Magnesium supplements above 350 mg a day cause diarrhea in adults."
     assert numbers(claim.text) == ["350"] and claim.spans[0].text == text
     assert traceable(claim.text, claim.spans[0].text)
+
+
+def _hit(pid: str, text: str, title: str = "Sinus infections"):
+    from medcite.models import Hit, Passage, Source
+
+    return Hit(Passage(pid, f"s-{pid}", 0, "", text, 0, len(text)),
+               Source(id=f"s-{pid}", title=title), 1.0)
+
+
+@pytest.mark.parametrize("line", [
+    "Radio Show: Three Ways to Beat a Sinus Infection Mar 4",
+    "Audio Podcast: Sinus Care for Busy Parents",
+    "Click here for a list of sinus clinics near you.",
+    "Please use the following links to read more about each sinus condition.",
+    "More on sinus infections is at sinushelp.org for anyone who wants it.",
+    "Sinus Infection Basics Nasal Sprays Sinus Surgery Allergy Testing Sinus Rinses",
+])
+def test_navigation_lines_are_recognised(line):
+    from medcite.writers.extractive import is_navigation
+
+    assert is_navigation(line)
+
+
+@pytest.mark.parametrize("line", [
+    "A sinus infection usually clears up on its own within ten days.",
+    "Saline rinses can ease a blocked nose in adults and children.",
+    "The National Institute of Allergy says most sinus infections are caused by viruses.",
+])
+def test_prose_is_not_navigation(line):
+    from medcite.writers.extractive import is_navigation
+
+    assert not is_navigation(line)
+
+
+def test_navigation_lines_are_never_candidates():
+    text = ("Sinus Podcast: Rinses and Sprays for Sinus Infections Feb 12\n\n"
+            "Most sinus infections are caused by viruses and clear up without antibiotics.")
+    analysis = QueryAnalysis("q", "sinus infections", qtype="causes", focus=["sinus infections"])
+    chosen = [c.text for c in candidates("What causes sinus infections?", analysis,
+                                         [_hit("p1", text)])]
+    assert chosen == ["Most sinus infections are caused by viruses and clear up without "
+                      "antibiotics."]
+
+
+def test_bottom_line_leads_with_the_best_ranked_passage_that_answers():
+    from medcite.writers.extractive import bottom_line
+
+    analysis = QueryAnalysis("q", "sinus infections", qtype="causes", focus=["sinus infections"])
+    first = _hit("p1", "Sinus infections are caused by viruses in most people.")
+    second = _hit("p2", "Sinus infections are most often caused by viruses, sometimes by "
+                        "bacteria. Sinus infections caused by bacteria can last longer.")
+    pool = candidates("What causes sinus infections?", analysis, [first, second])
+    top = max(c.relevance for c in pool)
+    chosen = bottom_line(pool, 4, top)
+    assert chosen[0].hit.passage.id == "p1"
+    # No other passage says more of the bottom line than the lead's own.
+    assert sum(c.hit.passage.id == "p2" for c in chosen) <= 1
