@@ -115,6 +115,24 @@ def topic_units(question: str, analysis: QueryAnalysis | None = None) -> list[se
     return [{t} for t in sorted(topic_terms(question, analysis))]
 
 
+def initialisms(analysis: QueryAnalysis | None) -> dict[frozenset[str], str]:
+    """Topic unit -> the initialism that also names it, for focus entities of 3+ words: a page
+    that says only "COPD" is about "chronic obstructive pulmonary disease".
+
+    >>> list(initialisms(QueryAnalysis("q", "q", focus=["chronic obstructive pulmonary disease"])
+    ...                  ).values())
+    ['copd']
+    """
+    generic = {stem(g) for g in GENERIC_TERMS}
+    out: dict[frozenset[str], str] = {}
+    for focus in (analysis.focus if analysis is not None else []):
+        words = [w for w in re.findall(r"[a-z]+", focus.lower()) if w not in STOPWORDS]
+        unit = terms(focus) - generic
+        if len(words) >= 3 and unit:
+            out[frozenset(unit)] = stem("".join(w[0] for w in words))
+    return out
+
+
 @dataclass
 class EvidenceCheck:
     """Whether the hits hold evidence on the topic, and how much of it the best passage covers."""
@@ -141,10 +159,12 @@ def has_evidence(question: str, hits: list[Hit], analysis: QueryAnalysis | None 
     if not topic:  # nothing specific was asked; any retrieved passage is on topic
         return EvidenceCheck(True, topic, 1.0, [h.passage.id for h in hits])
     units = topic_units(question, analysis)
+    short = initialisms(analysis)
     best, supporting = 0.0, []
     for hit in hits:
         have = terms(hit.passage.text) | terms(hit.source.title) | terms(hit.passage.section)
-        coverage = sum(1 for unit in units if unit <= have) / len(units)
+        coverage = sum(1 for unit in units
+                       if unit <= have or short.get(frozenset(unit), "\0") in have) / len(units)
         best = max(best, coverage)
         if coverage >= min_coverage and coverage > 0:
             supporting.append(hit.passage.id)

@@ -151,3 +151,14 @@ def test_reference_markers_are_stripped_only_where_they_are_markers(text, bare, 
     from medcite.grounding import strip_citation_markers
 
     assert strip_citation_markers(text, bare) == expected
+
+
+def test_a_page_naming_the_topic_by_its_initialism_is_evidence():
+    from medcite.grounding import has_evidence
+    from medcite.models import Hit, Passage, QueryAnalysis, Source
+
+    text = "Inhalers and breathing exercises help most people with COPD."
+    hit = Hit(Passage("p1", "s1", 0, "", text, 0, len(text)), Source(id="s1", title="Lungs"), 1.0)
+    analysis = QueryAnalysis("q", "chronic obstructive pulmonary disease treatment",
+                             focus=["chronic obstructive pulmonary disease"])
+    assert has_evidence(analysis.question, [hit], analysis).supporting == ["p1"]

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from ..grounding import (
     STOPWORDS,
     ends_with_bare_markers,
+    initialisms,
     numbers,
     stem,
     strip_citation_markers,
@@ -151,11 +152,17 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
     cues = QTYPE_CUES.get(analysis.qtype, frozenset())
     wants_numbers = analysis.qtype in _NUMBER_QTYPES
     units = topic_units(question, analysis) or [set()]
+    short = [(init, set(unit)) for unit, init in initialisms(analysis).items()]
+
+    def named(found: set[str]) -> set[str]:  # "COPD" names all of its full name's words
+        return found.union(*(unit for init, unit in short if init in found))
+
     out: list[Candidate] = []
     for rank, hit in enumerate(hits, start=1):
         p = hit.passage
         title_terms = terms(hit.source.title)
-        passage_overlap = sum(w for t, w in weights.items() if t in terms(p.text)) / total
+        passage_terms = named(terms(p.text))
+        passage_overlap = sum(w for t, w in weights.items() if t in passage_terms) / total
         rank_weight = 1.0 / (1.0 + 0.05 * (rank - 1))
         lead: tuple[int, int] | None = None
         spans = sentence_spans(p.text)
@@ -176,7 +183,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
                 continue
             item_lead = lead if is_item and lead and lead[1] - lead[0] <= 200 else None
             help_text = text if item_lead is None else p.text[item_lead[0] - p.start:b]
-            sent_terms = terms(text)
+            sent_terms = named(terms(text))
             overlap = sum(w for t, w in weights.items() if t in sent_terms) / total
             if overlap == 0 and not _HELP.search(help_text):  # "seek care" lines stay for help
                 continue
@@ -320,15 +327,17 @@ def bottom_line(pool: list[Candidate], k: int, top: float, share: float | None =
     def bonus(c: Candidate) -> float:
         return evidence_bonus(c) + (same if c.hit.passage.id == lead.hit.passage.id else 0.0)
 
-    # No other passage may say more of the bottom line than the lead's own passage.
-    picked = [lead]
+    # No other passage may be quoted more often in the bottom line than the lead's own
+    # passage (a list item read with its lead-in quotes its passage twice).
+    picked, own = [lead], lead.hit.passage.id
+    quotes: Counter[str] = Counter({own: 2 if lead.lead else 1})
     for c in select(pool, 2 * k, floor=floor, chosen=[lead], bonus=bonus):
         if len(picked) >= k:
             break
-        per = Counter(x.hit.passage.id for x in picked)
-        own = lead.hit.passage.id
-        if c.hit.passage.id == own or per[c.hit.passage.id] < per[own]:
+        n = 2 if c.lead else 1
+        if c.hit.passage.id == own or quotes[c.hit.passage.id] + n <= quotes[own]:
             picked.append(c)
+            quotes[c.hit.passage.id] += n
     return _readable_order(picked)
 
 
