@@ -29,6 +29,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,6 +56,10 @@ ProgressFn = Callable[[int, int], None]  # (done, total)
 
 class DenseUnavailable(MedciteError):
     """The embedding model or its tokenizer is not installed."""
+
+
+def _empty() -> np.ndarray:
+    return np.zeros((0, DIMS), dtype=np.float32)
 
 
 def _package_file(package: str, relative: str) -> Path | None:
@@ -196,37 +201,58 @@ class DenseIndex:
     def __init__(self, path: Path, ann_threshold: int = 0):
         self.path = Path(path)
         self.ann_threshold = ann_threshold  # 0: always exact
-        self._ann: Any = None
-        self._ann_seq = -1
+        self._ann: tuple[int, Any] = (-1, None)  # (seq it was built for, IVF index)
+        self._ann_lock = threading.Lock()
         self.path.mkdir(parents=True, exist_ok=True)
         self.cache = sqlite3.connect(str(self.path / "cache.db"), check_same_thread=False)
         self.cache.execute("PRAGMA journal_mode=WAL")
         self.cache.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB)")
         state = self._read_state()
-        self.applied_seq = int(state.get("applied_seq", 0)) if state.get("model") == MODEL_ID else 0
-        self.ids: list[str] = []
-        self.matrix = np.zeros((0, DIMS), dtype=np.float32)
-        if self.applied_seq:
+        seq = int(state.get("applied_seq", 0)) if state.get("model") == MODEL_ID else 0
+        # ids, matrix and seq change together, as one tuple: a search on another thread reads
+        # the tuple once, so it never pairs new ids with an old matrix while a sync runs.
+        self._snap: tuple[list[str], np.ndarray, int] = ([], _empty(), 0)
+        if seq:
             try:
-                self.ids = json.loads((self.path / "ids.json").read_text(encoding="utf-8"))
-                self.matrix = np.load(self.path / "vectors.npy")
+                ids = json.loads((self.path / "ids.json").read_text(encoding="utf-8"))
+                self._snap = (ids, np.load(self.path / "vectors.npy"), seq)
             except (OSError, ValueError):
-                self.applied_seq, self.ids = 0, []
+                pass
+        self._sync_lock = threading.RLock()
         self.embedded = 0  # texts embedded (cache misses) by this instance, for tests and reports
+
+    @property
+    def ids(self) -> list[str]:
+        return self._snap[0]
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._snap[1]
+
+    @property
+    def applied_seq(self) -> int:
+        return self._snap[2]
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def sync(self, store: Any, embedder: Embedder, progress: ProgressFn | None = None,
              batch: int = 64) -> int:
-        """Apply the store's changes since the last applied seq; returns passages touched."""
+        """Apply the store's changes since the last applied seq; returns passages touched.
+        One sync at a time per index (two uploads through the API may both ask)."""
+        with self._sync_lock:
+            return self._sync(store, embedder, progress, batch)
+
+    def _sync(self, store: Any, embedder: Embedder, progress: ProgressFn | None,
+              batch: int) -> int:
+        old_ids, old_matrix, applied = self._snap
         last = store.last_change()
-        if last <= self.applied_seq:
+        if last <= applied:
             return 0
-        ops = last_ops(store.changes(self.applied_seq))
-        keep = [i for i, pid in enumerate(self.ids) if pid not in ops]
-        ids = [self.ids[i] for i in keep]
-        parts = [self.matrix[keep]]
+        ops = last_ops(store.changes(applied))
+        keep = [i for i, pid in enumerate(old_ids) if pid not in ops]
+        ids = [old_ids[i] for i in keep]
+        parts = [old_matrix[keep]]
         adds = [pid for pid, op in ops.items() if op == "add"]
         texts: list[str] = []
         for start in range(0, len(adds), 2000):
@@ -243,8 +269,9 @@ class DenseIndex:
 
     def rebuild(self, store: Any, embedder: Embedder, progress: ProgressFn | None = None) -> int:
         """Start again from seq 0 (the vector cache is kept, so nothing known is re-embedded)."""
-        self.ids, self.matrix, self.applied_seq = [], np.zeros((0, DIMS), np.float32), 0
-        return self.sync(store, embedder, progress)
+        with self._sync_lock:
+            self._snap = ([], _empty(), 0)
+            return self._sync(store, embedder, progress, 64)
 
     def text_vectors(self, texts: list[str], embedder: Embedder) -> np.ndarray:
         """Vectors of arbitrary texts (e.g. section headings) through the same cache: a text
@@ -295,35 +322,43 @@ class DenseIndex:
         Exact, unless the index holds `ann_threshold` passages or more and faiss is installed
         (then IVF, approximate; `allowed` always searches exactly).
         """
-        ann = self._ann_index() if allowed is None else None
+        ids, matrix, seq = self._snap
+        ann = self._ann_index(matrix, seq) if allowed is None else None
         if ann is not None:
-            return [(self.ids[i], s) for i, s in ann.search(query, k)]
+            return [(ids[i], s) for i, s in ann.search(query, k)]
         mask = None
         if allowed is not None:
-            mask = np.fromiter((pid in allowed for pid in self.ids), bool, len(self.ids))
-        return [(self.ids[i], s) for i, s in top_k(self.matrix, query, k, mask)]
+            mask = np.fromiter((pid in allowed for pid in ids), bool, len(ids))
+        return [(ids[i], s) for i, s in top_k(matrix, query, k, mask)]
 
-    def _ann_index(self) -> Any:
-        """The IVF index for the current vectors (loaded or built once per seq), or None."""
+    def _ann_index(self, matrix: np.ndarray, seq: int) -> Any:
+        """The IVF index for the vectors of snapshot `seq` (loaded or built once per seq), or
+        None below the threshold."""
         from . import ann
 
-        if not self.ann_threshold or len(self.ids) < self.ann_threshold or not ann.available():
+        if not self.ann_threshold or len(matrix) < self.ann_threshold or not ann.available():
             return None
-        if self._ann_seq != self.applied_seq:
+        built_seq, index = self._ann
+        if built_seq == seq:
+            return index
+        with self._ann_lock:
+            built_seq, index = self._ann
+            if built_seq == seq:
+                return index
             path, stamp = self.path / "ann.faiss", self.path / "ann.json"
             try:
                 saved = json.loads(stamp.read_text(encoding="utf-8")).get("seq")
             except (OSError, ValueError):
                 saved = None
-            if saved == self.applied_seq and path.exists():
-                self._ann = ann.IVFIndex.load(path)
+            if saved == seq and path.exists():
+                index = ann.IVFIndex.load(path)
             else:
-                self._ann = ann.IVFIndex.build(self.matrix)
-                self._ann.save(self.path / "ann.tmp.faiss")
+                index = ann.IVFIndex.build(matrix)
+                index.save(self.path / "ann.tmp.faiss")
                 os.replace(self.path / "ann.tmp.faiss", path)
-                stamp.write_text(json.dumps({"seq": self.applied_seq}), encoding="utf-8")
-            self._ann_seq = self.applied_seq
-        return self._ann
+                stamp.write_text(json.dumps({"seq": seq}), encoding="utf-8")
+            self._ann = (seq, index)
+        return index
 
     def _save(self, ids: list[str], matrix: np.ndarray, seq: int) -> None:
         # Each file is written whole then renamed; state.json goes last, so a crash in between
@@ -337,7 +372,7 @@ class DenseIndex:
             json.dumps({"applied_seq": seq, "model": MODEL_ID, "count": len(ids)}),
             encoding="utf-8")
         os.replace(self.path / "state.json.tmp", self.path / "state.json")
-        self.ids, self.matrix, self.applied_seq = ids, matrix, seq
+        self._snap = (ids, matrix, seq)
 
     def _read_state(self) -> dict[str, Any]:
         try:

@@ -13,6 +13,7 @@ changes another process made, so results never show a superseded or withdrawn pa
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -90,6 +91,8 @@ class Retrieval:
         self.settings = settings
         self.root = settings.home / "index"
         self._dense_error: str | None = None  # None: not checked yet; "": dense is ready
+        # Two ingests at once (two uploads through the API) must not sync an index together.
+        self._sync_lock = threading.Lock()
 
     # -- parts, each loaded once -------------------------------------------------------
 
@@ -128,20 +131,22 @@ class Retrieval:
 
     def sync(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Apply new store changes to every index; returns passages touched per index."""
-        touched = {"lexical": self.lexical.sync(self.store)}
-        if self.dense_ready():
-            if progress is None and sys.stderr.isatty():
-                progress = stderr_progress()
-            touched["dense"] = self.dense.sync(self.store, self.embedder, progress)
+        with self._sync_lock:
+            touched = {"lexical": self.lexical.sync(self.store)}
+            if self.dense_ready():
+                if progress is None and sys.stderr.isatty():
+                    progress = stderr_progress()
+                touched["dense"] = self.dense.sync(self.store, self.embedder, progress)
         return touched
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Rebuild every index from the store (`medcite reindex`); cached vectors are reused."""
-        touched = {"lexical": self.lexical.rebuild(self.store)}
-        if self.dense_ready():
-            if progress is None and sys.stderr.isatty():
-                progress = stderr_progress()
-            touched["dense"] = self.dense.rebuild(self.store, self.embedder, progress)
+        with self._sync_lock:
+            touched = {"lexical": self.lexical.rebuild(self.store)}
+            if self.dense_ready():
+                if progress is None and sys.stderr.isatty():
+                    progress = stderr_progress()
+                touched["dense"] = self.dense.rebuild(self.store, self.embedder, progress)
         return touched
 
     def close(self) -> None:

@@ -123,3 +123,46 @@ def test_text_vectors_are_cached(tmp_path, embedder):
     again = index.text_vectors(["What causes asthma?"], embedder)
     assert index.embedded == 2 and (again[0] == first[1]).all()
     assert index.text_vectors([], embedder).shape == (0, 384)
+
+
+def test_searches_during_syncs_and_concurrent_syncs(tmp_path, embedder):
+    """API worker threads search while uploads sync: every search sees one whole snapshot
+    (ids and vectors from the same sync), and two syncs at once apply each change once."""
+    import threading
+
+    app, docs = _library(tmp_path, n=7)
+    index = DenseIndex(tmp_path / "dense")
+    index.sync(app.store, embedder)
+    query = embedder.encode(["asthma"])[0]
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search():
+        try:
+            while not stop.is_set():
+                ids, matrix, _ = index._snap
+                assert len(ids) == len(matrix)
+                for pid, _score in index.search(query, k=3):
+                    assert pid in ids or pid in index.ids
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    searchers = [threading.Thread(target=search) for _ in range(3)]
+    for t in searchers:
+        t.start()
+    for round_ in range(4):
+        (docs / "gout.md").write_text(f"# Gout\n\nGout note, revision {round_}: rest and ice.\n")
+        app.ingest([docs])
+        syncs = [threading.Thread(target=index.sync, args=(app.store, embedder)) for _ in range(2)]
+        for t in syncs:
+            t.start()
+        for t in syncs:
+            t.join(60)
+    stop.set()
+    for t in searchers:
+        t.join(30)
+    assert errors == []
+    current = {p.id for b in app.store.iter_passages() for p in b}
+    assert sorted(index.ids) == sorted(current)  # each change applied once, no duplicates
+    assert index.applied_seq == app.store.last_change()
+    app.close()
