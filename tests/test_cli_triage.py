@@ -49,7 +49,8 @@ def test_eval_triage_text_and_json(tmp_path):
     assert "emergency recall" in out.output and "p95" in out.output
     data = json.loads(_run(tmp_path, "eval", "triage", "--json").output)
     assert data["acceptance"]["emergency_recall"] >= 0.97
-    assert set(data) >= {"heldout", "dev", "late", "blind", "late2", "blind3", "acceptance", "all"}
+    assert set(data) >= {"heldout", "dev", "late", "blind", "late2", "blind3", "blind4", "acceptance",
+                         "all"}
 
 
 def test_eval_triage_bad_set_is_one_clear_line(tmp_path):

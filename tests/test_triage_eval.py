@@ -18,7 +18,8 @@ def result():
 
 def test_the_set_has_the_promised_shape():
     rows = [row for path in default_sets().values() for row in load_set(path)]
-    assert set(default_sets()) == {"heldout", "dev", "late", "blind", "late2", "blind3"}
+    assert set(default_sets()) == {"heldout", "dev", "late", "blind", "late2", "blind3",
+                                  "blind4"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -51,6 +52,13 @@ def test_blind_part_is_reported_and_does_not_regress(result):
     blind3 = result["blind3"]
     assert blind3["emergency_recall"] >= 0.50
     assert blind3["accuracy"] >= 0.64
+    # blind4: written by a second engineer without reading the rules or the earlier parts,
+    # scored once at commit 29f874d (0.625 accuracy, 0.467 emergency recall, 14 of 30).
+    blind4 = result["blind4"]
+    assert blind4["messages"] == 80
+    assert blind4["emergency_recall"] >= 0.46
+    assert blind4["accuracy"] >= 0.62
+    assert blind4["over_triage_self_care"] <= 0.10
 
 
 def test_held_back_part_scored_on_its_own(result):
