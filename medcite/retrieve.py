@@ -91,7 +91,6 @@ class Retrieval:
         self.settings = settings
         self.root = settings.home / "index"
         self._dense_error: str | None = None  # None: not checked yet; "": dense is ready
-        # Two ingests at once (two uploads through the API) must not sync an index together.
         self._sync_lock = threading.Lock()
 
     # -- parts, each loaded once -------------------------------------------------------
@@ -131,22 +130,21 @@ class Retrieval:
 
     def sync(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Apply new store changes to every index; returns passages touched per index."""
-        with self._sync_lock:
-            touched = {"lexical": self.lexical.sync(self.store)}
-            if self.dense_ready():
-                if progress is None and sys.stderr.isatty():
-                    progress = stderr_progress()
-                touched["dense"] = self.dense.sync(self.store, self.embedder, progress)
-        return touched
+        return self._update("sync", progress)
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Rebuild every index from the store (`medcite reindex`); cached vectors are reused."""
+        return self._update("rebuild", progress)
+
+    def _update(self, how: str, progress: Callable[[int, int], None] | None) -> dict[str, int]:
+        """`sync` or `rebuild` each index, one update at a time (two uploads through the API
+        may both ask)."""
         with self._sync_lock:
-            touched = {"lexical": self.lexical.rebuild(self.store)}
+            touched = {"lexical": getattr(self.lexical, how)(self.store)}
             if self.dense_ready():
                 if progress is None and sys.stderr.isatty():
                     progress = stderr_progress()
-                touched["dense"] = self.dense.rebuild(self.store, self.embedder, progress)
+                touched["dense"] = getattr(self.dense, how)(self.store, self.embedder, progress)
         return touched
 
     def close(self) -> None:

@@ -250,31 +250,16 @@ def test_changed_source_sends_published_article_back_to_review(tmp_path):
 def test_concurrent_requests_over_real_http(world):
     """Worker threads of a real server read while others write (articles, audit), each on its
     own read connection: no request fails and every write is visible afterwards."""
-    import socket
-    import threading
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
     import httpx
-    import uvicorn
+    from conftest import loopback_server
 
     app, _, tokens, _ = world
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(app), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     editor = _headers(tokens, "editor")
     body = {"sections": [], "references": []}
-    before = len(httpx.get(f"{base}/api/articles", headers=editor).json())
 
-    def call(i: int) -> int:
+    def call(base: str, i: int) -> int:
         with httpx.Client(base_url=base, timeout=30) as c:
             if i % 3 == 0:
                 return c.post("/api/articles", headers=editor,
@@ -284,12 +269,10 @@ def test_concurrent_requests_over_real_http(world):
                 return c.get("/api/search", params={"q": "magnesium upper limit"}).status_code
             return c.get("/api/articles", headers=editor).status_code
 
-    try:
+    with loopback_server(app) as base:
+        before = len(httpx.get(f"{base}/api/articles", headers=editor).json())
         with ThreadPoolExecutor(max_workers=8) as pool:
-            codes = list(pool.map(call, range(48)))
+            codes = list(pool.map(lambda i: call(base, i), range(48)))
         after = httpx.get(f"{base}/api/articles", headers=editor).json()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     assert codes == [200] * 48
     assert len(after) == before + 16

@@ -9,12 +9,11 @@ A hostile HTML source (scripts, event handlers, javascript: links) is shown and 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from conftest import loopback_server
 
 pytestmark = pytest.mark.browser
 
@@ -65,21 +64,12 @@ HOSTILE = """<!doctype html><html><head><title>Hostile page about cramps</title>
 </body></html>"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     if not Path(CHROMIUM).exists() or not Path(DRIVER).exists():
         pytest.skip("Chromium/chromedriver are not installed (scripts/test installs them "
                     "from Debian's packages when it runs as root)")
-    import uvicorn
-
     from medcite import Medcite
-    from medcite.api import create_app
 
     home = tmp_path_factory.mktemp("web")
     for name, text in NOTES.items():
@@ -91,17 +81,8 @@ def site(tmp_path_factory):
     for name, role, full, cred in [("edna", "editor", "Edna Editor", ""),
                                    ("rita", "reviewer", "Rita Reviewer", "MD, MPH")]:
         app.accounts.add_user(name, "long enough pw", role, full, cred)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(app), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with loopback_server(app) as base:
+        yield base, app
     app.close()
 
 
