@@ -84,7 +84,8 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                   r"|\breasons? (for|why)\b|\bwhat makes\b|\btrigger(s|ed)?\b|\bcome from\b"
                   r"|\bdue to\b|\blead(s)? to\b|\bresult(s)? (in|from)\b|\bto blame\b"),
     ("risk", 3, r"\brisks?\b|\bchances? of\b|\blikel(y|ihood)\b|\bsafe(ly|ty)?\b"
-                r"|\bdanger(ous)?\b|\bharm(ful)?\b|\bam i at\b|\bhereditary\b|\bgenetic\b"
+                r"|\bdanger(ous)?\b|\bharm(ful)?\b|\bam i at\b|\bhereditary\b|\bgenetic(ally)?\b"
+                r"|\binherit(ed|able|ance)?\b|\bpass(ed|es)? (it )?(down|on) to\b|\bpassed down\b"
                 r"|\bruns? in (the|my)? ?famil(y|ies)\b|\bcontagious\b|\bcatch(ing)? it\b"
                 r"|\bwho (gets|is at)\b|\bok(ay)? to (take|use|have|eat|drink)\b"
                 r"|\bis (that|it|this) (ok|okay|alright|all right)\b"),
@@ -292,7 +293,9 @@ def expansions(question_matches: list[Match], context_matches: list[Match] = ())
             if scale < 1.0:
                 put(m.text, W_CONTEXT * 2, asked)
             if m.how != "exact":
-                put(m.corrected or entry.canonical, W_CORRECTED * scale, skip)
+                # Unscaled even in the back-story: the correction stands for words the reader
+                # wrote, which reach BM25 as they are but, misspelt, match nothing.
+                put(m.corrected or entry.canonical, W_CORRECTED, skip)
             if entry.category == "body_part":
                 # "tummy" -> "stomach" helps a little; "legs" -> "thigh" helps nobody.
                 put(entry.canonical, W_SYNONYM * scale, skip)

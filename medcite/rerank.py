@@ -52,7 +52,8 @@ QTYPE_PATTERNS: dict[str, re.Pattern[str]] = {
         "threshold": r"\blevels?\b|\brange\b|\bnormal\b|\blimit|\btoo (much|high|low)\b",
         "side_effects": r"\bside effect|\badverse\b|\bharm|\bsafe|\brisks? of\b",
         "interactions": r"\binteract|\bwith other (medicines|drugs)\b|\bcombin",
-        "risk": r"\brisk|\bwho (gets|is)\b|\bsusceptib|\bhow many people\b|\bfrequen",
+        "risk": r"\brisk|\bwho (gets|is)\b|\bsusceptib|\bhow many people\b|\bfrequen"
+                r"|\binherit|\bhereditar|\bgenetic",
         "prognosis": r"\boutlook\b|\bprognos|\bsurviv|\blife expectancy\b|\bcomplication",
         "comparison": r"\bdiffer|\bcompar|\bversus\b|\bvs\.?\b",
     }.items()

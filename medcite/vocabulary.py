@@ -133,6 +133,7 @@ class Vocabulary:
         self._exact_case: set[str] = set()  # short all-caps abbreviations: match only as written
         self._proper: set[tuple[str, int]] = set()  # (key, entry) pairs from correct spellings
         self._fuzzy_words: dict[int, list[str]] = {}  # word length -> vocabulary words
+        self._speller_seen: set[str] = set()
         for entry in entries:
             self.add(entry)
 
@@ -186,6 +187,10 @@ class Vocabulary:
             known = entry
         for name in (known.canonical, *known.synonyms):
             self._index_name(name, pos, misspelt=False, speller=known.builtin)
+        if not known.builtin:
+            # The library's own main names join the speller, so "Oxybutinin" or
+            # "Klippel-Tranaunay" finds the drug or syndrome a library page is about.
+            self._index_name(known.canonical, pos, misspelt=False, speller=True)
         for name in known.library_synonyms:
             # Short library abbreviations ("WED", "LE") read as ordinary words when lowercased:
             # they only match as written in capitals, and not at all when stored lowercase.
@@ -223,9 +228,9 @@ class Vocabulary:
             self._exact_case.add(key)
         if speller:
             for word in key.split():
-                bucket = self._fuzzy_words.setdefault(len(word), [])
-                if len(word) >= 5 and word not in bucket:
-                    bucket.append(word)
+                if len(word) >= 5 and word not in self._speller_seen:
+                    self._speller_seen.add(word)
+                    self._fuzzy_words.setdefault(len(word), []).append(word)
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -270,7 +275,12 @@ class Vocabulary:
                 continue
             n, key, use_fixed = hit
             start, end = toks[i][1], toks[i + n - 1][2]
-            for pos in self._index[key]:
+            positions = self._index[key]
+            # A name shared by several concepts means the one it is the main name of, when there
+            # is one: "Noonan syndrome" is that syndrome, not each numbered subtype that lists
+            # it among its synonyms in the library's metadata.
+            own = [pos for pos in positions if term_key(self.entries[pos].canonical) == key]
+            for pos in own or positions:
                 entry = self.entries[pos]
                 how = "fuzzy" if use_fixed else (
                     "exact" if (key, pos) in self._proper else "misspelling")
@@ -376,4 +386,5 @@ def _builtin_copy() -> Vocabulary:
     vocab._exact_case = set(base._exact_case)
     vocab._proper = set(base._proper)
     vocab._fuzzy_words = {k: list(v) for k, v in base._fuzzy_words.items()}
+    vocab._speller_seen = set(base._speller_seen)
     return vocab

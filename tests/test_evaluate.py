@@ -289,6 +289,29 @@ def test_mediqa_with_medquad_distractors_score_zero(tmp_path: Path):
     assert set(result.info["by_split"]) == {"validation"}
 
 
+def test_medquad_twins_take_the_grade_of_the_answer_they_repeat(tmp_path: Path):
+    mediqa = _jsonl(tmp_path / "task3_qa_validation.jsonl", MQ_RECORDS)
+    medquad = _jsonl(tmp_path / "medquad" / "corpus.jsonl", [
+        # the graded Gout answer, as MedQuAD stores it (question kept apart, a word changed)
+        {"id": "M1", "question": "How is gout treated?", "answer":
+         "Rest the joint and take anti-inflammatory medicine. Raise the joint too."},
+        {"id": "M2", "question": "What is zinc?", "answer":
+         "Zinc is a mineral found in meat and shellfish."},
+        {"id": "M3", "question": "What is gout?", "answer":
+         "Gout is a kind of arthritis caused by uric acid crystals in a joint."},
+    ])
+    _, qrels, answers = datasets.load_mediqa([mediqa])
+    twins = datasets.medquad_twins(answers, medquad, threshold=0.5)
+    assert twins == {"validation-1_A1": ["M1"], "validation-1_A2": ["M2"]}
+    assert datasets.medquad_twins(answers, medquad, threshold=0.9) == {
+        "validation-1_A2": ["M2"]}
+    graded = datasets.grade_twins(qrels, twins)
+    # each question's grade travels with the text: zinc is 1 for gout, 3 for the zinc question
+    assert graded == {"validation-1": {"validation-1_A1": 4, "validation-1_A2": 1,
+                                       "M1": 4, "M2": 1},
+                      "validation-2": {"validation-1_A2": 3, "M2": 3}}
+
+
 def test_seed_vector_cache_copies_and_skips_known(tmp_path: Path):
     import sqlite3
 

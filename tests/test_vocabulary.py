@@ -7,7 +7,16 @@ from importlib import resources
 
 import pytest
 
-from medcite.vocabulary import CATEGORIES, Entry, Vocabulary, key_of, parse_tsv, term_key, tokens
+from medcite.vocabulary import (
+    CATEGORIES,
+    LIBRARY_CATEGORY,
+    Entry,
+    Vocabulary,
+    key_of,
+    parse_tsv,
+    term_key,
+    tokens,
+)
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +160,29 @@ def test_match_speed(vocab):
         vocab.match(message)
     per_call = (time.perf_counter() - t0) / 100
     assert per_call < 0.003, f"{per_call * 1000:.2f} ms per message"
+
+
+def test_a_shared_name_means_the_concept_it_is_the_main_name_of():
+    vocab = Vocabulary.builtin()
+    vocab.merge_library([
+        Entry("Noonan syndrome", LIBRARY_CATEGORY, builtin=False),
+        Entry("Noonan syndrome 6", LIBRARY_CATEGORY, library_synonyms=["Noonan syndrome"],
+              builtin=False),
+    ])
+    found = [m.entry.canonical for m in vocab.match("noonan syndrome and kidneys")]
+    assert "Noonan syndrome" in found and "Noonan syndrome 6" not in found
+    # with no concept of that main name, the name still reaches every concept listing it
+    only = Vocabulary.builtin()
+    only.merge_library([Entry("Noonan syndrome 6", LIBRARY_CATEGORY,
+                              library_synonyms=["Noonan syndrome"], builtin=False)])
+    assert [m.entry.canonical for m in only.match("noonan syndrome")] == ["Noonan syndrome 6"]
+
+
+def test_library_names_join_the_speller():
+    vocab = Vocabulary.builtin()
+    assert vocab.match("Klippel-Tranaunay syndrome") == []
+    vocab.merge_library([Entry("Klippel-Trenaunay syndrome", LIBRARY_CATEGORY, builtin=False)])
+    (m,) = vocab.match("my baby has Klippel-Tranaunay syndrome")
+    assert (m.entry.canonical, m.how, m.text) == (
+        "Klippel-Trenaunay syndrome", "fuzzy", "Klippel-Tranaunay syndrome")
+    assert vocab.match("the syndrome is rare") == []  # English words are never corrected

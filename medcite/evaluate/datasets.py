@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,3 +232,74 @@ def load_mediqa(paths: list[Path]) -> tuple[list[Query], dict[str, dict[str, int
     if not queries:
         raise MedciteError("no MEDIQA questions found")
     return queries, qrels, answers
+
+
+def _shingles(words: Sequence[str], n: int = 5) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
+
+
+def medquad_twins(answers: Sequence[dict[str, str]], corpus: Path,
+                  threshold: float = 0.8) -> dict[str, list[str]]:
+    """MEDIQA answer id -> ids of the MedQuAD records that carry the same answer text.
+
+    MEDIQA's graded answers were retrieved from the same NIH pages MedQuAD was built from, so
+    many are a MedQuAD answer word for word (or nearly: a line break, a trimmed sentence). When
+    MedQuAD records are distractors, finding the twin of a graded answer is finding that answer,
+    so it deserves the answer's grade, not the 0 of an unjudged record. Twins are the records
+    whose answer (without the question MedQuAD puts first) has a word 5-gram Jaccard similarity
+    of at least `threshold` with the MEDIQA text; candidates share the first or last eight words.
+
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "c.jsonl").write_text(json.dumps({"id": "Q1", "question": "What is gout?",
+    ...     "answer": "Gout is a form of arthritis that causes sudden severe pain in a joint."}))
+    >>> medquad_twins([{"id": "a1", "text": "Gout is a form of arthritis that causes sudden "
+    ...     "severe pain in a joint."}], folder / "c.jsonl")
+    {'a1': ['Q1']}
+    """
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    by_end: dict[tuple[str, ...], list[tuple[str, list[str]]]] = {}
+    for record in read_jsonl(corpus):
+        w = words(str(record.get("answer") or ""))
+        if len(w) < 8:
+            continue
+        entry = (str(record["id"]), w)
+        for key in {("<", *w[:8]), (">", *w[-8:])}:
+            by_end.setdefault(key, []).append(entry)
+    twins: dict[str, list[str]] = {}
+    for answer in answers:
+        w = words(answer["text"])
+        if len(w) < 8:
+            continue
+        mine = _shingles(w)
+        seen: set[str] = set()
+        for key in (("<", *w[:8]), (">", *w[-8:])):
+            for rid, other in by_end.get(key, []):
+                if rid in seen:
+                    continue
+                seen.add(rid)
+                theirs = _shingles(other)
+                if len(mine & theirs) >= threshold * len(mine | theirs):
+                    twins.setdefault(answer["id"], []).append(rid)
+    return twins
+
+
+def grade_twins(judgments: dict[str, dict[str, int]],
+                twins: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Judgments with each graded answer's twins given its grade (the lower grade when a record
+    twins two graded answers of one question; a record's own judgment is kept).
+
+    >>> grade_twins({"q": {"a": 4, "b": 2}}, {"a": ["R"], "b": ["R", "S"]})
+    {'q': {'a': 4, 'b': 2, 'R': 2, 'S': 2}}
+    """
+    out = {}
+    for qid, graded in judgments.items():
+        extra: dict[str, int] = {}
+        for aid, grade in graded.items():
+            for rid in twins.get(aid, ()):
+                if rid not in graded:
+                    extra[rid] = min(grade, extra.get(rid, grade))
+        out[qid] = {**graded, **extra}
+    return out

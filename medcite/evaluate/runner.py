@@ -273,8 +273,12 @@ def run_mediqa(files: Sequence[Path] | None = None, library: Path | None = None,
     finally:
         app.close()
     documents = {a["id"]: f"{a['title']}\n{a['text']}" for a in answers}
+    twins: dict[str, list[str]] = {}
     if with_medquad:
         documents.update(datasets.load_medquad_documents(Path(with_medquad), True))
+        # A MedQuAD record with a graded answer's text is that answer: it takes the grade.
+        twins = datasets.medquad_twins(answers, Path(with_medquad))
+        judgments = datasets.grade_twins(judgments, twins)
     base, bm25 = baseline_run(documents, queries, depth)
     runs = {"medcite": run, "bm25": base}
     metrics = {name: liveqa_measures(doc_ids(r), judgments, qids) for name, r in runs.items()}
@@ -292,6 +296,7 @@ def run_mediqa(files: Sequence[Path] | None = None, library: Path | None = None,
     info = {
         "library": str(library), "files": [str(f) for f in files],
         "with_medquad": str(with_medquad or ""), "by_split": by_split,
+        "medquad_twins": sum(len(ids) for ids in twins.values()),
         "baseline_documents": len(documents),
         "best_possible_avgScore": best_possible_avg_score(judgments, qids),
         "search_args": dict(search_args or {}), "settings": dict(settings or {}),
