@@ -59,7 +59,9 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                      r"|\bhow long (will|does|do|until|before|can) (it|this|they|i|she|he|the)\b"
                      r"|\b(go|goes|going|went) away\b|\brecover(y|ing)?\b|\bcurable\b"
                      r"|\b(get|getting|gets) (better|worse)\b|\bpermanent(ly)?\b"
-                     r"|\b(fatal|deadly|terminal)\b|\bdie (of|from)\b"
+                     r"|\b(fatal|deadly|terminal|lethal)\b|\bdie (of|from)\b"
+                     r"|\b(lead|leads|led|result|results) (to|in) (death|dying)\b"
+                     r"|\b(can|could|will|does|do) (it|this|that|they|\w+) (kill|be fatal)\b"
                      r"|\bwill (i|she|he|it|they) be (ok|okay|fine|normal)\b"),
     ("diagnosis", 3, r"\bdiagnos(e|is|ing|tic)\b|\bdiagnosed\b(?! with)|\btest(s|ed|ing)? (for|to|positive|negative)\b"
                      r"|\bhow (do|can|will|would) (doctors?|they) (know|tell|find out|check)\b"
