@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from .audience import AUDIENCES
@@ -39,7 +40,7 @@ def ask(app: Any, question: str, audience: str = "patient", conversation_id: str
     if k < 1:
         raise MedciteError("k must be at least 1")
     triage = _triage(app, question)
-    analysis = analyze(question)
+    analysis = analyze(question, app.settings.home)
     conversations = Conversations(app.store)
     if conversation_id:
         if not conversations.exists(conversation_id):
@@ -126,13 +127,16 @@ def _triage(app: Any, question: str) -> Triage | None:
     return result if isinstance(result, Triage) else None
 
 
-def analyze(question: str) -> QueryAnalysis:
-    """`medcite.query.analyze` when installed, else a small rule-based fallback."""
+def analyze(question: str, home: Path | None = None) -> QueryAnalysis:
+    """`medcite.query.analyze` with the library's own vocabulary under `home` (the names search
+    understands, e.g. a misspelt drug or syndrome a library page is about) when installed, else
+    a small rule-based fallback."""
     try:
         from .query import analyze as real_analyze
+        from .vocabulary import Vocabulary
     except ImportError:
         return _fallback_analysis(question)
-    return real_analyze(question)
+    return real_analyze(question, Vocabulary.load(home) if home is not None else None)
 
 
 _QTYPE_RULES = [

@@ -95,7 +95,8 @@ def _evaluate(app: Any, schema: dict[str, Any], todo: list[Any],
 
     rows, timings = [], []
     for i, query in enumerate(todo, start=1):
-        row: dict[str, Any] = {"qid": query.qid}
+        row: dict[str, Any] = {"qid": query.qid, "has_grade3": any(
+            g >= 3 for g in judged.get(query.qid, {}).values())}
         for audience in ("patient", "clinician"):
             started = time.perf_counter()
             answer = app.ask(query.text, audience=audience, k=k)
@@ -163,7 +164,7 @@ def _baseline_grades(app: Any, question: str, k: int,
     from .answer import analyze, retrieve
     from .grounding import has_evidence
 
-    analysis = analyze(question)
+    analysis = analyze(question, app.settings.home)
     hits = retrieve(app, analysis, k)
     out: dict[str, Any] = {"retrieval_top1_grade": None, "on_topic_top1_grade": None}
     if hits:
@@ -179,6 +180,7 @@ def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, An
     with_bottom = [r for r in rows if r.get("top_cited")]
     graded = [r for r in with_bottom if r["grade"] is not None]
     good = [r for r in with_bottom if (r["grade"] or 0) >= 3]
+    possible = [r for r in rows if r.get("has_grade3")]
     both = [r for r in rows if not r["patient"]["abstained"] and not r["clinician"]["abstained"]]
     pat = [r["patient"]["reading_grade"] for r in both if r["patient"]["reading_grade"]]
     cli = [r["clinician"]["reading_grade"] for r in both if r["clinician"]["reading_grade"]]
@@ -198,6 +200,11 @@ def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, An
         "top_cited_judged": len(graded),
         "top_cited_grade3": len(good),
         "top_cited_grade3_rate": round(len(good) / len(with_bottom), 4) if with_bottom else 0.0,
+        # The other reading of the check's "questions that have one": those with a judged
+        # answer of grade >= 3 in the pool (the questions where a grade-3 citation is possible).
+        "questions_with_grade3_answer": len(possible),
+        "top_cited_grade3_of_possible": round(len([r for r in good if r in possible])
+                                              / len(possible), 4) if possible else 0.0,
         "median_fk_patient": round(statistics.median(pat), 2) if pat else None,
         "median_fk_clinician": round(statistics.median(cli), 2) if cli else None,
         "same_numbers_and_negations": sum(

@@ -116,6 +116,10 @@ def test_medquad_style_records(app, tmp_path):
     entry = vocab.lookup("blorpitis")[0]
     assert entry.canonical == "Blorp syndrome" and entry.library_synonyms == ["Blorpitis"]
     assert analyze("is blorpitis contagious?", vocab).focus == ["Blorp syndrome"]
+    # a misspelt library name is corrected, and `ask` reads questions with the library's names
+    assert analyze("how to treat blorp syndrom?", vocab).focus == ["Blorp syndrome"]
+    answer = app.ask("Blorrp syndrome. I would like to request further knowledge on it.")
+    assert not answer.abstained and answer.references[0].source_id.startswith("medquad")
 
 
 def test_load_reuses_the_merged_vocabulary_until_the_file_changes(app, tmp_path):
