@@ -40,7 +40,7 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
     ("interactions", 5, r"\binteract(s|ion|ions)?\b|\b(mix|mixing|combine|combining)\b"
                         r"|\b(together|at the same time)\b|\bwhile (on|taking)\b"
                         r"|\b(take|taking|took) \w+(?: \w+)? (with|and) (my|other|\w+ (pills|meds|medications?))\b"),
-    ("side_effects", 5, r"\bside[- ]?effects?\b|\badverse (effects?|reactions?|events?)\b"
+    ("side_effects", 5, r"\bside[- ]?effects?\b|\bside[- ]?(?:e|a)f+ec?te?s?\b|\badverse (effects?|reactions?|events?)\b"
                         r"|\breaction to\b|\b(made|makes|make|making) (me|her|him|them|you) "
                         r"(feel )?(sick|dizzy|tired|nauseous|sleepy|itchy)\b"),
     ("threshold", 4, r"\bnormal (levels?|ranges?|values?|readings?|results?)\b"
@@ -54,7 +54,13 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                 r"|\b(daily|recommended|right) (intake|amount|allowance|requirement|dose)\b"
                 r"|\b(rda|upper limit|tolerable upper)\b|\bwhat amount\b"
                 r"|\b(mg|milligrams?|mcg|micrograms?|iu|grams?) (a|per) day\b"
-                r"|\bhow long should (i|she|he|we) take\b"),
+                r"|\bhow long should (i|she|he|we) take\b"
+                # how to take or stop a medicine: a drug page's "how should it be used" part
+                r"|\b(stop|stopping|quit|quitting|come off|coming off|wean|weaning|taper|"
+                r"tapering) (taking |using |on |off )?(it|this|the|my|his|her|these|them)\b"
+                r"|\b(take|taken|taking|use) (it |them |this )?(in the (morning|evening)|at "
+                r"(night|bedtime)|with (food|meals)|on an empty stomach)\b"
+                r"|\b(when|how) (should|do|to) (i |you |we )?(take|use) (it|this|them)\b"),
     ("prognosis", 4, r"\bprognosis\b|\boutlook\b|\blife expectancy\b|\bsurviv(e|al|ing)\b"
                      r"|\bhow long (will|does|do|until|before|can) (it|this|they|i|she|he|the)\b"
                      r"|\b(go|goes|going|went) away\b|\brecover(y|ing)?\b|\bcurable\b"
@@ -376,7 +382,19 @@ def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,
     return out
 
 
+# Concepts too general to be what a question is about when it names something more specific:
+# "Medicines" in "mixing medications: dicyclomine and phentermine", "surgery" in "is there a
+# sleep apnea surgery". Alone they stay the focus ("what vaccines does a baby need?").
+_GENERIC_WORDS = (
+    "medicine medication drug pill tablet surgery operation vaccine vaccination shot "
+    "exercise pain invasive health therapy treatment test doctor hospital emergency care "
+    "diet nutrition supplement symptom disease condition disorder infection")
+_GENERIC_FOCUS = frozenset(
+    [term_key(w) for w in _GENERIC_WORDS.split()] + ["emergency care", "emergency room"])
+
+
 def _focus(matches: list[Match]) -> list[str]:
     names = [m.entry.canonical for m in matches if m.entry.category != "body_part"]
     names = names or [m.entry.canonical for m in matches]
-    return list(dict.fromkeys(names))
+    specific = [n for n in names if term_key(n) not in _GENERIC_FOCUS]
+    return list(dict.fromkeys(specific or names))

@@ -52,6 +52,8 @@ QTYPE_EXAMPLES = [
     ("what dose of ibuprofen is ok for a headache", "dose"),
     ("How many mg of potassium per day do adults need?", "dose"),
     ("How much magnesium is too much?", "dose"),
+    ("Is it ok to stop taking my blood pressure pills?", "dose"),  # how a drug is used
+    ("should I take it in the morning or at night", "dose"),
     # threshold
     ("What is a normal magnesium level?", "threshold"),
     ("At what level is potassium dangerous?", "threshold"),
@@ -62,6 +64,7 @@ QTYPE_EXAMPLES = [
     ("Can omeprazole cause low magnesium?", "side_effects"),
     ("Does the water pill make you feel dizzy?", "side_effects"),
     ("adverse reactions to statins", "side_effects"),
+    ("side efects of lisinopril", "side_effects"),
     # interactions
     ("Does magnesium interact with levothyroxine?", "interactions"),
     ("Can I take ibuprofen and tylenol together?", "interactions"),
@@ -72,11 +75,13 @@ QTYPE_EXAMPLES = [
     ("Is it safe to take magnesium if I have kidney disease?", "risk"),
     ("Does gout run in families?", "risk"),
     ("Is shingles contagious?", "risk"),
+    ("is psoriasis genetically passed down to kids", "risk"),
     # prognosis
     ("What is the life expectancy with heart failure?", "prognosis"),
     ("Will my fasciculations go away?", "prognosis"),
     ("How long does it take to recover from a stroke?", "prognosis"),
     ("Is type 2 diabetes curable?", "prognosis"),
+    ("Can rabies lead to death?", "prognosis"),
     # comparison
     ("What is the difference between magnesium citrate and magnesium oxide?", "comparison"),
     ("Tylenol vs advil for back pain", "comparison"),
@@ -256,3 +261,9 @@ def test_focus_keeps_the_readers_words_beside_the_medical_name():
     assert names[0] == "myocardial infarction" and "heart attack" in names
     assert "myocardial infarction" in a.expansions  # added, the reader's words still searched
     assert all(len(n) >= 3 for n in names)
+
+
+def test_a_general_concept_is_not_the_focus_beside_a_specific_one():
+    assert analyze("mixing medications: can I take metformin with ibuprofen?").focus == [
+        "metformin", "ibuprofen"]
+    assert analyze("what vaccines does a baby need?").focus  # alone, it stays the focus
