@@ -349,11 +349,18 @@ def analyze(message: str, vocabulary: Vocabulary | None = None) -> QueryAnalysis
     qtype = question_type(question, q_matches)
     if qtype == "information" and question != message.strip():
         qtype = question_type(message, all_matches)
+    focus = _focus(q_matches) or _focus(all_matches)
+    if qtype == "side_effects":
+        # "Can metformin cause high blood pressure?" is about metformin (its side effects);
+        # the effect named is what to look for on that page, not a second topic.
+        kinds = {m.entry.canonical: m.entry.category for m in all_matches}
+        drugs = [f for f in focus if kinds.get(f) in ("drug", "procedure")]
+        focus = drugs or focus
     return QueryAnalysis(
         original=message,
         question=question,
         qtype=qtype,
-        focus=_focus(q_matches) or _focus(all_matches),
+        focus=focus,
         population=populations(message, all_matches),
         expansions=expansions(q_matches, context),
     )

@@ -276,11 +276,17 @@ class Vocabulary:
             n, key, use_fixed = hit
             start, end = toks[i][1], toks[i + n - 1][2]
             positions = self._index[key]
-            # A name shared by several concepts means the one it is the main name of, when there
-            # is one: "Noonan syndrome" is that syndrome, not each numbered subtype that lists
-            # it among its synonyms in the library's metadata.
-            own = [pos for pos in positions if term_key(self.entries[pos].canonical) == key]
-            for pos in own or positions:
+            # A name that is one concept's main name does not also mean the narrower concepts
+            # whose main name extends it: "Noonan syndrome" is that syndrome, not each numbered
+            # subtype ("Noonan syndrome 6") listing it among its synonyms in the library's
+            # metadata. A concept with another main name ("neural ataxia type 9", also called
+            # "Harlow-Pike disease") is the same concept under an alias and stays.
+            if any(term_key(self.entries[pos].canonical) == key for pos in positions):
+                words = set(key.split())
+                positions = [pos for pos in positions
+                             if term_key(self.entries[pos].canonical) == key
+                             or not words < set(term_key(self.entries[pos].canonical).split())]
+            for pos in positions:
                 entry = self.entries[pos]
                 how = "fuzzy" if use_fixed else (
                     "exact" if (key, pos) in self._proper else "misspelling")

@@ -267,3 +267,12 @@ def test_a_general_concept_is_not_the_focus_beside_a_specific_one():
     assert analyze("mixing medications: can I take metformin with ibuprofen?").focus == [
         "metformin", "ibuprofen"]
     assert analyze("what vaccines does a baby need?").focus  # alone, it stays the focus
+
+
+def test_a_drug_cause_question_is_about_the_drug():
+    # the effect named is what to look for on the drug's page, not a second topic
+    a = analyze("Can omeprazole cause low magnesium?")
+    assert a.qtype == "side_effects" and "omeprazole" in a.focus
+    assert "hypomagnesemia" not in a.focus
+    assert analyze("Can low magnesium cause muscle twitching?").focus == [
+        "hypomagnesemia", "muscle twitching"]

@@ -171,6 +171,11 @@ def test_a_shared_name_means_the_concept_it_is_the_main_name_of():
     ])
     found = [m.entry.canonical for m in vocab.match("noonan syndrome and kidneys")]
     assert "Noonan syndrome" in found and "Noonan syndrome 6" not in found
+    # an alias of a concept with another main name is the same concept, and stays
+    vocab.merge_library([Entry("neural ataxia type 9", LIBRARY_CATEGORY,
+                               library_synonyms=["Noonan syndrome"], builtin=False)])
+    found = [m.entry.canonical for m in vocab.match("noonan syndrome")]
+    assert found == ["Noonan syndrome", "neural ataxia type 9"]
     # with no concept of that main name, the name still reaches every concept listing it
     only = Vocabulary.builtin()
     only.merge_library([Entry("Noonan syndrome 6", LIBRARY_CATEGORY,
