@@ -59,11 +59,84 @@ _MODIFIER_LABELS = {
 _RAISE_ROUTINE = tuple(name for name in _MODIFIER_LABELS if name != "young_child")
 _RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
+_NOT_NEGATED = frozenset({"persistent"})
+_NOT_PAST = frozenset({"side_effect"})
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
     # Whole words only; an apostrophe counts as part of a word ("can't", "don't").
     return re.compile(r"(?<![\w'])(?:" + "|".join(patterns) + r")(?![\w'])", re.I)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A match-like span (what `Near.finditer` yields)."""
+
+    a: int
+    b: int
+
+    def start(self) -> int:
+        return self.a
+
+    def end(self) -> int:
+        return self.b
+
+
+class Near:
+    r"""Two word groups in the same sentence, at most `within` words apart, in either order.
+
+    Lay wordings vary too much for fixed phrases: "bleeding through the towel", "soaked three
+    tea towels and it's still bleeding" are one finding, a bleeding word near a "lots of blood"
+    word. The span runs from the first word of the pair to the last.
+
+    >>> near = Near(["bleed\\w*"], ["towels?", "everywhere"], 4)
+    >>> [(m.start(), m.end()) for m in near.finditer("it's bleeding through the towel")]
+    [(5, 31)]
+    >>> list(near.finditer("bleeding a bit. I put a towel on it"))
+    []
+    """
+
+    def __init__(self, first: list[str], second: list[str], within: int):
+        self.first, self.second, self.within = _compile(first), _compile(second), within
+
+    def finditer(self, text: str):
+        seconds = list(self.second.finditer(text))
+        if not seconds:
+            return
+        ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        for a in self.first.finditer(text):
+            for b in seconds:
+                lo, hi = (a, b) if a.start() <= b.start() else (b, a)
+                if lo.end() > hi.start():  # overlapping words are one mention, not a pair
+                    continue
+                gap = text[lo.end():hi.start()]
+                if len(_WORD.findall(gap)) > self.within or _crosses(lo.end(), hi.start(), ends):
+                    continue
+                yield _Span(lo.start(), max(a.end(), b.end()))
+                break
+
+
+def _crosses(a: int, b: int, ends: list[int]) -> bool:
+    return any(a <= e < b for e in ends)
+
+
+def _concept(spec: list[Any]) -> re.Pattern[str] | _Alternatives:
+    """A concept: regular expressions, plus any `{near: [[...], [...]], within: N}` pairs."""
+    plain = [p for p in spec if isinstance(p, str)]
+    pairs = [Near(p["near"][0], p["near"][1], int(p.get("within", 5)))
+             for p in spec if isinstance(p, dict)]
+    if not pairs:
+        return _compile(plain)
+    return _Alternatives(([_compile(plain)] if plain else []) + pairs)
+
+
+class _Alternatives:
+    def __init__(self, parts: list[Any]):
+        self.parts = parts
+
+    def finditer(self, text: str):
+        for part in self.parts:
+            yield from part.finditer(text)
 
 
 @dataclass(frozen=True)
@@ -73,22 +146,23 @@ class Rule:
     all: tuple[str, ...]
     any: tuple[str, ...] = ()
     chronic_lowers: bool = False
+    unless: tuple[str, ...] = ()
 
 
 class Rules:
     """The compiled red-flag and context knowledge (loaded once; see `rules()`)."""
 
     def __init__(self, redflags: dict[str, Any], context: dict[str, Any]):
-        self.concepts = {name: _compile(p) for name, p in redflags["concepts"].items()}
+        self.concepts = {name: _concept(p) for name, p in redflags["concepts"].items()}
         self.modifiers = {name: _compile(p) for name, p in redflags["modifiers"].items()}
         self.rules = [
             Rule(r["finding"], TriageLevel(r["level"]), tuple(r["all"]), tuple(r.get("any", ())),
-                 r.get("chronic") == "lower")
+                 r.get("chronic") == "lower", tuple(r.get("unless", ())))
             for r in redflags["rules"]
         ]
         known = set(self.concepts) | set(self.modifiers)
         for rule in self.rules:
-            missing = set(rule.all + rule.any) - known
+            missing = set(rule.all + rule.any + rule.unless) - known
             if missing:
                 raise ValueError(f"triage rule {rule.finding!r} names unknown {sorted(missing)}")
         self.messages: dict[str, str] = redflags["messages"]
@@ -165,8 +239,10 @@ class Context:
 
     def hypothetical(self, start: int) -> bool:
         a, b = _containing(self.sentences, start)
-        if self.k.hypothetical.search(self.text, a, start) and not self.k.personal.search(
-                self.text, a, b):
+        # "how do I know if someone is having a heart attack": the writer asking is not a
+        # person present; only someone named after the "if someone" counts.
+        hypo = self.k.hypothetical.search(self.text, a, start)
+        if hypo and not self.k.personal.search(self.text, hypo.end(), b):
             return True
         ca, cb = _containing(self.chunks, start)
         chunk = self.text[ca:cb].strip()
@@ -198,7 +274,11 @@ class Context:
         for name, pattern in patterns.items():
             for m in pattern.finditer(self.text):
                 a, b = m.start(), m.end()
-                if self.negated(a) or self.historical(a) or self.hypothetical(a):
+                # A time phrase is not negated by a nearby "not" ("not enjoying things for
+                # the past two months" still lasted two months); a medicine started "last
+                # month" is still being taken.
+                if (name not in _NOT_NEGATED and self.negated(a)) or (
+                        name not in _NOT_PAST and self.historical(a)) or self.hypothetical(a):
                     continue
                 if self.resolved(b):
                     if settled is not None:
@@ -247,6 +327,8 @@ def _fire(ctx: Context, found: dict[str, list[Mention]]) -> list[Finding]:
         if not all(name in found for name in rule.all):
             continue
         if rule.any and not any(name in found for name in rule.any):
+            continue
+        if any(name in found for name in rule.unless):
             continue
         level = rule.level
         if rule.chronic_lowers and "persistent" in found:
