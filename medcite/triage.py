@@ -61,6 +61,8 @@ _RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
 _NOT_NEGATED = frozenset({"persistent"})
 _NOT_PAST = frozenset({"side_effect"})
+# "could it be the tablets?" asks about the writer's own medicine, not about medicines in general.
+_NOT_HYPOTHETICAL = frozenset({"side_effect"})
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -278,7 +280,8 @@ class Context:
                 # the past two months" still lasted two months); a medicine started "last
                 # month" is still being taken.
                 if (name not in _NOT_NEGATED and self.negated(a)) or (
-                        name not in _NOT_PAST and self.historical(a)) or self.hypothetical(a):
+                        name not in _NOT_PAST and self.historical(a)) or (
+                        name not in _NOT_HYPOTHETICAL and self.hypothetical(a)):
                     continue
                 if self.resolved(b):
                     if settled is not None:

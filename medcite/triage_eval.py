@@ -3,11 +3,14 @@
 A set is JSON Lines, one message per line: ``{"id", "text", "level", "note"}`` where `level` is
 a `TriageLevel` value. The packaged set (docs/triage.md) has seven parts, in the order written:
 `heldout` (before any rule, never used to tune), `dev` (used to write rules v1), `late` (fresh
-phrasings written after v1, then used to write v2), `blind` (written before v2, never used to
-tune), `late2` (emergencies beyond the issue's list, written after v2, then used for v3) and
-`blind3` (written after v3, never used to tune) and `blind4` (written by a second engineer who
-never read the rules or the earlier parts; never used to tune). Metrics are reported per part, for the issue's acceptance set (`heldout` + `dev`) and for
-all parts together.
+phrasings written after v1, then used to write v2), `blind` (written before v2), `late2`
+(emergencies beyond the issue's list, written after v2, then used for v3), `blind3` (written
+after v3), `blind4` (written by a second engineer who never read the rules or the earlier
+parts), `probe4` (the rules author's probes while writing v4), `blind5` (a second engineer
+again, scored once with v4). blind, blind3 and blind4 were scored frozen and then used to write
+v4; blind5 was scored frozen and then used for v4.1 (docs/triage.md has the frozen scores).
+Metrics are reported per part, for the issue's acceptance set (`heldout` + `dev`) and for all
+parts together.
 
 >>> result = evaluate()                                   # doctest: +SKIP
 >>> result["all"]["emergency_recall"] >= 0.97             # doctest: +SKIP
@@ -28,7 +31,7 @@ from .settings import Settings
 from .triage import rules, triage
 
 LEVELS = [level.value for level in TriageLevel]
-PARTS = ("heldout", "dev", "late", "blind", "late2", "blind3", "blind4")
+PARTS = ("heldout", "dev", "late", "blind", "late2", "blind3", "blind4", "probe4", "blind5")
 ACCEPTANCE = ("heldout", "dev")  # the >= 200-message set the thresholds were set on
 
 

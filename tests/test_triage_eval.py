@@ -19,7 +19,7 @@ def result():
 def test_the_set_has_the_promised_shape():
     rows = [row for path in default_sets().values() for row in load_set(path)]
     assert set(default_sets()) == {"heldout", "dev", "late", "blind", "late2", "blind3",
-                                  "blind4"}
+                                  "blind4", "probe4", "blind5"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -39,26 +39,22 @@ def test_acceptance_thresholds_on_the_acceptance_set(result):
     assert total["over_triage_self_care"] <= 0.10
 
 
-def test_blind_part_is_reported_and_does_not_regress(result):
-    # Fresh phrasings written after rules v1 and never used to tune: the acceptance thresholds
-    # do NOT hold here (0.60 accuracy, 0.56 emergency recall when frozen; docs/benchmarks.md).
-    # This is a floor against regressions, not a claim of quality.
-    blind = result["blind"]
-    assert blind["messages"] >= 60
-    assert blind["emergency_recall"] >= 0.56
-    assert blind["accuracy"] >= 0.60
-    assert blind["over_triage_self_care"] <= 0.10
-    # blind3: written after rules v3, never used to tune (0.64 accuracy, 0.50 emergency recall).
-    blind3 = result["blind3"]
-    assert blind3["emergency_recall"] >= 0.50
-    assert blind3["accuracy"] >= 0.64
-    # blind4: written by a second engineer without reading the rules or the earlier parts,
-    # scored once at commit 29f874d (0.625 accuracy, 0.467 emergency recall, 14 of 30).
-    blind4 = result["blind4"]
-    assert blind4["messages"] == 80
-    assert blind4["emergency_recall"] >= 0.46
-    assert blind4["accuracy"] >= 0.62
-    assert blind4["over_triage_self_care"] <= 0.10
+def test_used_parts_do_not_regress(result):
+    # Parts written after the acceptance set and later used to tune (blind, blind3 and blind4
+    # up to rules v4, blind5 after it was scored once): floors against regressions, not
+    # claims of quality. Their once-only frozen scores are in docs/triage.md.
+    for part in ("late", "blind", "late2", "blind3", "blind4", "blind5"):
+        scored = result[part]
+        assert scored["emergency_recall"] >= 0.95, part
+        assert scored["accuracy"] >= 0.90, part
+        assert scored["over_triage_self_care"] <= 0.10, part
+    assert result["blind4"]["messages"] == result["blind5"]["messages"] == 80
+    # probe4: the rules author's own probes for v4, look-alikes included; the look-alikes it
+    # still gets wrong are listed in docs/triage.md.
+    probe = result["probe4"]
+    assert probe["emergency_recall"] >= 0.97
+    assert probe["accuracy"] >= 0.90
+    assert probe["over_triage_self_care"] <= 0.10
 
 
 def test_held_back_part_scored_on_its_own(result):
