@@ -59,6 +59,11 @@ _MODIFIER_LABELS = {
 _RAISE_ROUTINE = tuple(name for name in _MODIFIER_LABELS if name != "young_child")
 _RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
+_COMMA = re.compile(r"[,;]")
+_NEW_STATEMENT = re.compile(
+    r"\s*(?:and |then |now |so )?(?:he|she|i|they|we|you|his|her|my|their|our|hes|shes|im|"
+    r"i'm|i've|ive|he's|she's|it's|its|there's|theres|hit|got|fell|keeps?|is|was|has|had|"
+    r"have|just|then|now|started|came)\b", re.I)
 _NOT_NEGATED = frozenset({"persistent"})
 _NOT_PAST = frozenset({"side_effect"})
 # "could it be the tablets?" asks about the writer's own medicine, not about medicines in general.
@@ -226,8 +231,16 @@ class Context:
         for trigger in self.k.negation.finditer(before):
             if self.k.pseudo.match(before, trigger.start()):
                 continue
-            if len(_WORD.findall(before[trigger.end():])) < self.k.window:
-                return True
+            between = before[trigger.end():]
+            if len(_WORD.findall(between)) >= self.k.window:
+                continue
+            # A negation carries over a comma into a list ("no fever, chest pain or sweating")
+            # but not into a new statement ("no helmet, hit his head on the kerb").
+            offset = a + trigger.end()
+            if any(_NEW_STATEMENT.match(self.text, offset + m.end())
+                   for m in _COMMA.finditer(between)):
+                continue
+            return True
         return False
 
     def historical(self, start: int) -> bool:
