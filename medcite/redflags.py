@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ _STOP_TEXT = (
 _STOP = frozenset(_STOP_TEXT.split())
 _EVIDENCE = (EvidenceType.PATIENT_EDUCATION.value, EvidenceType.PROJECT_OVERVIEW.value)
 _STEMMER = snowballstemmer.stemmer("english")
-CACHE_VERSION = 4  # bump whenever parsing changes (4: lists inside a line, 2026-11)
+CACHE_VERSION = 5  # bump whenever parsing changes (5: side-effect items need the medicine named)
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ class RedFlagItem:
     start: int  # offsets in the source's stored text
     end: int
     keys: tuple[str, ...]  # stems of the key words
+    # A medicine's side-effect list ("call your doctor immediately if you have eye pain") is a
+    # red flag only for someone taking that medicine: the message must name it.
+    needs_name: bool = False
 
 
 def stems(text: str) -> list[tuple[str, int, int]]:
@@ -377,9 +380,12 @@ class LibraryRedFlags:
             if not text or not re.search(r"\b(?:if|when)\b", text, re.I):
                 continue
             # MedQuAD-style records name their topic ("focus"); their titles are questions.
-            focus = source.metadata.get("focus") if isinstance(source.metadata, dict) else ""
-            items.extend(parse_items(text, store.source_passages(source.id), source.id,
-                                     source.title, str(focus or "")))
+            meta = source.metadata if isinstance(source.metadata, dict) else {}
+            found = parse_items(text, store.source_passages(source.id), source.id,
+                                source.title, str(meta.get("focus") or ""))
+            if _side_effect_source(source.title, meta):
+                found = [replace(item, needs_name=True) for item in found]
+            items.extend(found)
         if cache is not None:
             try:
                 cache.parent.mkdir(parents=True, exist_ok=True)
@@ -425,6 +431,8 @@ class LibraryRedFlags:
                 if aliases is None:
                     aliases = _named_conditions(ctx.text)
                 named = item.condition.lower() in aliases
+            if item.needs_name and not named:
+                continue
             if named:
                 ok = covered / len(item.keys) >= 0.6
             else:
@@ -438,6 +446,12 @@ class LibraryRedFlags:
                                ctx.text[start:end], start, end, item.source_id, item.passage_id))
         out.sort(key=lambda f: f.level.rank)
         return out
+
+
+def _side_effect_source(title: str, metadata: dict[str, Any]) -> bool:
+    """A medicine leaflet's side-effect section (MedQuAD qtype, or the title says so)."""
+    qtype = str(metadata.get("qtype") or "")
+    return bool(re.search(r"side[- ]effects?", f"{qtype} {title}", re.I))
 
 
 @lru_cache(maxsize=1)

@@ -321,3 +321,22 @@ def test_medquad_records_give_lists_in_many_conditions():
                     conditions.setdefault(i.level, set()).add(i.condition)
                     assert len(i.text) <= 200
     assert len(conditions["emergency"]) >= 30
+
+
+def test_a_medicine_side_effect_item_needs_the_medicine_named():
+    # From a leaflet's "call your doctor at once if you have: eye pain or redness" list (our
+    # words): a red, painful eye is not about that medicine unless the message names it.
+    from medcite.redflags import RedFlagItem, _side_effect_source
+
+    keys = tuple(dict.fromkeys(s for s, _, _ in stems("eye pain or redness")))
+    item = RedFlagItem("Examplomab", "eye pain or redness", "emergency",
+                       "Call your doctor at once if you have:", "src-1", "src-1#p1", 0, 20,
+                       keys, needs_name=True)
+    flags = LibraryRedFlags([item])
+    message = "my eye is red and really painful"
+    assert flags.match(Context(message)) == []
+    named = flags.match(Context("I take examplomab and my eye is red and really painful"))
+    assert [f.source_id for f in named] == ["src-1"]
+    assert _side_effect_source("What are the side effects of Examplomab?", {})
+    assert _side_effect_source("Examplomab", {"qtype": "side effects"})
+    assert not _side_effect_source("Heart attack", {"qtype": "information"})
