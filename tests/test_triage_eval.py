@@ -19,7 +19,7 @@ def result():
 def test_the_set_has_the_promised_shape():
     rows = [row for path in default_sets().values() for row in load_set(path)]
     assert set(default_sets()) == {"heldout", "dev", "late", "blind", "late2", "blind3",
-                                  "blind4", "probe4", "blind5", "blind6", "blind7"}
+                                  "blind4", "probe4", "blind5", "blind6", "blind7", "blind8"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -61,6 +61,17 @@ def test_used_parts_do_not_regress(result):
     assert probe["emergency_recall"] >= 0.97
     assert probe["accuracy"] >= 0.90
     assert probe["over_triage_self_care"] <= 0.10
+
+
+def test_the_unused_blind_part_is_reported(result):
+    # blind8: written by a second engineer blind to the rules, scored once with rules v4.3 and
+    # not used to tune: 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12.
+    # The acceptance thresholds do NOT hold on fresh wordings; this is a floor, not a claim.
+    blind8 = result["blind8"]
+    assert blind8["messages"] == 80
+    assert blind8["emergency_recall"] >= 0.60
+    assert blind8["accuracy"] >= 0.72
+    assert blind8["over_triage_self_care"] <= 0.10
 
 
 def test_held_back_part_scored_on_its_own(result):
