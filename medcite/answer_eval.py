@@ -203,7 +203,7 @@ def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, An
         # The other reading of the check's "questions that have one": those with a judged
         # answer of grade >= 3 in the pool (the questions where a grade-3 citation is possible).
         "questions_with_grade3_answer": len(possible),
-        "top_cited_grade3_of_possible": round(len([r for r in good if r in possible])
+        "top_cited_grade3_of_possible": round(sum(1 for r in good if r["has_grade3"])
                                               / len(possible), 4) if possible else 0.0,
         "median_fk_patient": round(statistics.median(pat), 2) if pat else None,
         "median_fk_clinician": round(statistics.median(cli), 2) if cli else None,

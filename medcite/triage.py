@@ -61,7 +61,7 @@ _RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
 _COMMA = re.compile(r"[,;]")
 _NEW_STATEMENT = re.compile(
-    r"\s*(?:and |then |now |so )?(?:he|she|i|they|we|you|his|her|my|their|our|hes|shes|im|"
+    r"\s*(?:and |so )?(?:he|she|i|they|we|you|his|her|my|their|our|hes|shes|im|"
     r"i'm|i've|ive|he's|she's|it's|its|there's|theres|hit|got|fell|keeps?|is|was|has|had|"
     r"have|just|then|now|started|came)\b", re.I)
 _NOT_NEGATED = frozenset({"persistent"})
@@ -110,7 +110,7 @@ class Near:
         seconds = list(self.second.finditer(text))
         if not seconds:
             return
-        ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        ends = _sentence_breaks(text)
         for a in self.first.finditer(text):
             for b in seconds:
                 lo, hi = (a, b) if a.start() <= b.start() else (b, a)
@@ -123,7 +123,13 @@ class Near:
                 break
 
 
-def _crosses(a: int, b: int, ends: list[int]) -> bool:
+@lru_cache(maxsize=4)
+def _sentence_breaks(text: str) -> tuple[int, ...]:
+    # Shared by every near pair of a message (dozens), so each message is split once.
+    return tuple(m.start() for m in _SENTENCE_END.finditer(text))
+
+
+def _crosses(a: int, b: int, ends: tuple[int, ...]) -> bool:
     return any(a <= e < b for e in ends)
 
 

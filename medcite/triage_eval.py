@@ -1,7 +1,7 @@
 """Evaluate triage on a labelled message set: `medcite eval triage`.
 
 A set is JSON Lines, one message per line: ``{"id", "text", "level", "note"}`` where `level` is
-a `TriageLevel` value. The packaged set (docs/triage.md) has seven parts, in the order written:
+a `TriageLevel` value. The packaged set (docs/triage.md) has twelve parts, in the order written:
 `heldout` (before any rule, never used to tune), `dev` (used to write rules v1), `late` (fresh
 phrasings written after v1, then used to write v2), `blind` (written before v2), `late2`
 (emergencies beyond the issue's list, written after v2, then used for v3), `blind3` (written
