@@ -71,6 +71,7 @@ def merge(previous: QueryAnalysis, current: QueryAnalysis) -> QueryAnalysis:
         focus=list(dict.fromkeys([*previous.focus, *current.focus])),
         population=population,
         expansions=expansions,
+        agents=current.agents or previous.agents,
     )
 
 

@@ -239,7 +239,9 @@ class QueryAnalysis:
     `question` is the message reduced to its question (long consumer messages lose greetings and
     back-story); `qtype` is one of QUESTION_TYPES; `focus` are the medical entities asked about
     (canonical names); `population` is a subset of POPULATIONS; `expansions` are extra search
-    terms (lay <-> medical synonyms) with a weight each.
+    terms (lay <-> medical synonyms) with a weight each; `agents` are the focus entities a
+    "does X cause Y?" question names as the cause X (a page about X answers it in its
+    symptoms or complications, a page about Y in its causes).
     """
 
     original: str
@@ -248,6 +250,7 @@ class QueryAnalysis:
     focus: list[str] = field(default_factory=list)
     population: list[str] = field(default_factory=list)
     expansions: dict[str, float] = field(default_factory=dict)
+    agents: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -85,6 +85,10 @@ _QTYPE_RULES: list[tuple[str, int, str]] = [
                      r"|\bhow (to|do i|can i|do you|can we) (stop|fix|ease|reduce|lower|raise|"
                      r"increase|improve|heal|handle|deal with)\b|\b(medicines?|medications?|drugs?) for\b"
                      r"|\bshould i (take|use|try)\b|\bwhat to do\b"),
+    # "is there a sleep apnea surgery?": a procedure asked for is a treatment, unless the
+    # question asks about it in another way ("risks of surgery" scores risk higher)
+    ("treatment", 2, r"\b(surgery|surgeries|operation|operations|procedure|procedures|surgical"
+                     r"|implant|transplant)\b"),
     ("symptoms", 3, r"\bsymptom(s|atic)?\b|\bsigns? (of|that)\b|\bwarning signs?\b"
                     r"|\bwhat does (it|this|\w+) feel like\b|\bhow (do|would|can|will) (i|you|we) "
                     r"know if\b|\bpresent(s|ation)? (as|with)\b"),
@@ -246,6 +250,10 @@ def question_type(question: str, matches: list[Match] | None = None) -> str:
     if _CAUSE.search(text) and matches and _first_kind(matches) in ("drug", "procedure"):
         # "Can <a drug> cause X?" asks about that drug's side effects, not about causes of X.
         scores["side_effects"] = scores.get("side_effects", 0) + 4
+    elif _CAUSE.search(text):
+        # "Can strep cause Wegener's or the symptoms of it?" asks whether one causes the other:
+        # the symptoms named are the effect, not what is asked about.
+        scores.pop("symptoms", None)
     if not scores:
         return "information"
     order = {t: i for i, (t, _, _) in enumerate(_QTYPE_RULES)}
@@ -363,7 +371,40 @@ def analyze(message: str, vocabulary: Vocabulary | None = None) -> QueryAnalysis
         focus=focus,
         population=populations(message, all_matches),
         expansions=expansions(q_matches, context),
+        agents=cause_agents(question, q_matches, focus) if qtype == "causes" else [],
     )
+
+
+_CAUSE_WORD = re.compile(r"\bcaus(?:e|es|ed|ing)\b( by\b)?")
+
+
+def cause_agents(question: str, matches: list[Match], focus: list[str]) -> list[str]:
+    """The focus entities a "does X cause Y?" question names as the cause X: those before the
+    verb, or after it in "is Y caused by X?". Empty when the question does not name both a
+    cause and an effect ("what causes gout?" asks about gout's causes, nothing else).
+
+    >>> v = Vocabulary.builtin()
+    >>> q = "Can diabetes cause hair loss?"
+    >>> cause_agents(q, v.match(q), ["diabetes", "hair loss"])
+    ['diabetes']
+    >>> q = "Is my hair loss caused by diabetes?"
+    >>> cause_agents(q, v.match(q), ["hair loss", "diabetes"])
+    ['diabetes']
+    """
+    verb = _CAUSE_WORD.search(fold(question))
+    if verb is None:
+        return []
+    by = bool(verb.group(1))
+    agents, effects = [], []
+    for m in matches:
+        name = m.entry.canonical
+        if name not in focus:
+            continue
+        before = m.end <= verb.start()
+        (agents if before != by else effects).append(name)
+    agents = list(dict.fromkeys(agents))
+    effects = [e for e in dict.fromkeys(effects) if e not in agents]
+    return agents if agents and effects else []
 
 
 def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,

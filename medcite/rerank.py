@@ -55,6 +55,9 @@ QTYPE_PATTERNS: dict[str, re.Pattern[str]] = {
         "risk": r"\brisk|\bwho (gets|is)\b|\bsusceptib|\bhow many people\b|\bfrequen"
                 r"|\binherit|\bhereditar|\bgenetic",
         "prognosis": r"\boutlook\b|\bprognos|\bsurviv|\blife expectancy\b|\bcomplication",
+        # what a cause leads to: asked of the cause's own page ("does X cause Y?" on X's page)
+        "effects": r"\bsymptom|\bsigns?\b|\bcomplication|\boutlook\b|\bprognos|\bside effect"
+                   r"|\badverse\b|\blong[- ]term\b|\beffects? (of|on)\b",
         "comparison": r"\bdiffer|\bcompar|\bversus\b|\bvs\.?\b",
     }.items()
 }

@@ -92,6 +92,7 @@ class Retrieval:
         self.root = settings.home / "index"
         self._dense_error: str | None = None  # None: not checked yet; "": dense is ready
         self._sync_lock = threading.Lock()
+        self._vocabulary_seen = -1  # the store change the library vocabulary was brought to
 
     # -- parts, each loaded once -------------------------------------------------------
 
@@ -140,12 +141,26 @@ class Retrieval:
         """`sync` or `rebuild` each index, one update at a time (two uploads through the API
         may both ask)."""
         with self._sync_lock:
-            touched = {"lexical": getattr(self.lexical, how)(self.store)}
+            touched = {"lexical": getattr(self.lexical, how)(self.store),
+                       "vocabulary": self._update_vocabulary(how)}
             if self.dense_ready():
                 if progress is None and sys.stderr.isatty():
                     progress = stderr_progress()
                 touched["dense"] = getattr(self.dense, how)(self.store, self.embedder, progress)
         return touched
+
+    def _update_vocabulary(self, how: str) -> int:
+        """Keep the library vocabulary in step too (a withdrawn source loses its names; a
+        vocabulary collected by an older medcite is collected again); sources re-read."""
+        from .libvocab import LibraryVocabulary
+
+        last = self.store.last_change()
+        if how == "sync" and last == self._vocabulary_seen:
+            return 0
+        library = LibraryVocabulary(self.settings.home)
+        count = library.rebuild(self.store) if how == "rebuild" else library.refresh(self.store)
+        self._vocabulary_seen = last
+        return count
 
     def close(self) -> None:
         if "dense" in self.__dict__:
@@ -234,19 +249,29 @@ class Retrieval:
         # would stretch a 3-candidate list so that rank 2 sits at 0.5 and the features could
         # never lift it; with a fixed scale a rank keeps the same value whatever the list size.
         scale = best_possible if best_possible > 0 else 1.0
+        # "Does X cause Y?": X's own page answers in its symptoms or complications, Y's in
+        # its causes (analysis.agents names X).
+        agents = [names for name, names in zip(analysis.focus, focus) if name in analysis.agents]
+        effects = [names for name, names in zip(analysis.focus, focus)
+                   if name not in analysis.agents]
         out = {}
-        seen: dict[tuple[str, str], float] = {}  # passages of one record share title and heading
+        seen: dict[tuple[str, str], tuple[float, str]] = {}  # one record: same title, heading
         for pid, fused_score in fused.items():
             norm = fused_score / scale
             p = passages[pid]
             source = sources[p.source_id]
             key = (p.source_id, p.section)
             if key not in seen:
-                seen[key] = focus_match(focus, source.title, p.section, _topic(source))
+                topic = _topic(source)
+                qtype = analysis.qtype
+                if agents and focus_match(agents, source.title, p.section, topic) \
+                        and not focus_match(effects, source.title, p.section, topic):
+                    qtype = "effects"
+                seen[key] = (focus_match(focus, source.title, p.section, topic), qtype)
             out[pid] = rerank_score(
                 norm,
-                seen[key],
-                qtype_match(analysis.qtype, p.section),
+                seen[key][0],
+                qtype_match(seen[key][1], p.section),
                 evidence_prior(source.evidence_type),
                 weights,
                 heading_sim.get(p.section or source.title, 0.0),

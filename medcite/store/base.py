@@ -65,6 +65,9 @@ class Store(Protocol):
     def changes(self, since: int = 0) -> list[Change]:
         """Passage changes with seq > since."""
 
+    def last_change(self) -> int:
+        """The sequence number of the newest passage change (0 for an empty library)."""
+
     def list_sources(self, flt: SourceFilter | None = None) -> list[Source]: ...
 
     def withdraw_source(self, source_id: str, reason: str = "") -> bool: ...
