@@ -8,7 +8,11 @@ patient and for a clinician, and checked against issue 4's acceptance criteria:
   from the store, not from the answer);
 - top-cited passage of the bottom line (the passage quoted most often there, first one on a
   tie): the expert grade of its MedQuAD record (1-4; two judgments merged with min, as the
-  LiveQA metrics do); success = grade >= 3, over the questions whose answer has a bottom line;
+  LiveQA metrics do); success = grade >= 3, over the questions whose answer has a bottom line.
+  Counted on the clinician rendering, which shows the writer's sentences as selected: a patient
+  rendering cuts one sentence into several lines (a list into its items), and counting those
+  lines would make a passage "more cited" for being cut up. The patient-rendering count is
+  reported beside it (`top_cited_grade3_patient_rendering`);
 - reading grade: median Flesch-Kincaid of patient and clinician wording, and whether the two
   renderings state the same numbers and negations;
 - latency of each warm `ask`.
@@ -115,6 +119,9 @@ def _evaluate(app: Any, schema: dict[str, Any], todo: list[Any],
                                                  for w in negations(c.text)).elements()),
             }
             if audience == "patient":
+                row["top_cited_patient"], row["grade_patient"] = _top_cited_grade(
+                    app, answer, judged.get(query.qid, {}))
+            else:
                 row["top_cited"], row["grade"] = _top_cited_grade(app, answer,
                                                                   judged.get(query.qid, {}))
                 if baselines:
@@ -203,6 +210,8 @@ def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, An
         # The other reading of the check's "questions that have one": those with a judged
         # answer of grade >= 3 in the pool (the questions where a grade-3 citation is possible).
         "questions_with_grade3_answer": len(possible),
+        "top_cited_grade3_patient_rendering": sum(
+            1 for r in rows if (r.get("grade_patient") or 0) >= 3),
         "top_cited_grade3_of_possible": round(sum(1 for r in good if r["has_grade3"])
                                               / len(possible), 4) if possible else 0.0,
         "median_fk_patient": round(statistics.median(pat), 2) if pat else None,

@@ -4,7 +4,8 @@ What changes, and what never does:
 
 - patient / caregiver: a long sentence is cut at a main-clause boundary ("; ", ", but ...",
   ", and ..." followed by a verb; never before "when", "if", "which"..., never inside a list)
-  into shorter sentences, each cut piece still an exact quoted span of the source;
+  into shorter sentences, and an inline list ("Signs include: - Fever - Chills") into its
+  items, each cut piece still an exact quoted span of the source;
   formal words are swapped for everyday ones and medical terms get a lay gloss on first use,
   both from our glossary (`medcite.glossary.simplify` and `add_glosses`). Numbers, negations and qualifiers are never touched;
 - clinician: the quoted sentences as written (technical terms, units and study designs kept).
@@ -26,7 +27,7 @@ import re
 from functools import lru_cache
 
 from .grounding import strip_citation_markers
-from .text import word_count
+from .text import list_points, word_count
 from .writers import DraftClaim, Span
 
 AUDIENCES = ("patient", "caregiver", "clinician")
@@ -107,9 +108,11 @@ def _split(claim: DraftClaim) -> list[DraftClaim]:
     # A leading qualifier ("In people with kidney disease, ...", "If ...") may govern every
     # clause: cutting would leave later pieces without it, so such sentences stay whole.
     cuts, last = [], 0
-    for point in split_points(text):
+    items = list_points(text)
+    for point in sorted({*split_points(text), *items}):
         head, tail = text[last:point], text[point:]
-        if word_count(head) >= _MIN_PIECE_WORDS and word_count(tail) >= _MIN_PIECE_WORDS:
+        if point in items or (word_count(head) >= _MIN_PIECE_WORDS
+                              and word_count(tail) >= _MIN_PIECE_WORDS):
             cuts.append(point)
             last = point
     if not cuts or re.match(r"\s*(?:if|unless|when|except|in|for|among|during|after|before|although|while|"
@@ -118,13 +121,13 @@ def _split(claim: DraftClaim) -> list[DraftClaim]:
     out, a = [], 0
     for b in [*cuts, len(text)]:
         piece = text[a:b]
-        stripped = piece.rstrip(" ;,")
+        stripped = piece.rstrip(" ;,-")
         lead = len(piece) - len(piece.lstrip())
         start = span.start + a + lead
         end = span.start + a + len(stripped)
         quote_text = text[a + lead:a + len(stripped)]
         shown = _capital(" ".join(strip_citation_markers(quote_text, bare).split()))
-        if not shown.endswith((".", "!", "?")):
+        if not shown.endswith((".", "!", "?", ":")):
             shown += "."
         out.append(DraftClaim(shown, [Span(span.hit, start, end)]))
         a = b

@@ -254,12 +254,34 @@ def question_type(question: str, matches: list[Match] | None = None) -> str:
         # "Can strep cause Wegener's or the symptoms of it?" asks whether one causes the other:
         # the symptoms named are the effect, not what is asked about.
         scores.pop("symptoms", None)
+    if not scores and matches and _names_sign_and_condition(question, matches):
+        # "Is there always a fever with appendicitis?": a sign asked about beside a condition
+        # asks whether it is one of the condition's symptoms.
+        return "symptoms"
     if not scores:
         return "information"
     order = {t: i for i, (t, _, _) in enumerate(_QTYPE_RULES)}
     best = max(scores.items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
     assert best in QUESTION_TYPES
     return best
+
+
+_SIGN_LINK = re.compile(r"\b(with|in|during|from|after|of|associated|linked|part)\b")
+
+
+def _names_sign_and_condition(question: str, matches: list[Match]) -> bool:
+    """Whether the question names a sign and a condition linked by a few words ("fever with
+    appendicitis", "rash in measles"); a complaint followed by a guess ("tired all the time,
+    could it be anemia?") is not linked so."""
+    signs = [m for m in matches if m.entry.category == "symptom"]
+    conditions = [m for m in matches if m.entry.category in ("condition", "other")]
+    for s in signs:
+        for c in conditions:
+            a, b = (s.end, c.start) if s.end <= c.start else (c.end, s.start)
+            gap = fold(question[a:b]) if a <= b else ""
+            if len(gap.split()) <= 4 and _SIGN_LINK.search(gap):
+                return True
+    return False
 
 
 def _first_kind(matches: list[Match]) -> str:
@@ -420,13 +442,15 @@ def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,
     vocab = vocabulary if vocabulary is not None else _default_vocabulary()
     said: dict[str, list[str]] = {}
     for m in vocab.match(analysis.original or analysis.question):
-        said.setdefault(m.entry.canonical, []).append(m.text.lower())
+        # the reader's words, and their correction when misspelt ("hydrocodene" ->
+        # "hydrocodone": a drug class entry lists the drug, the page is titled with it)
+        said.setdefault(m.entry.canonical, []).extend([m.text.lower(), m.corrected])
     out = []
     for canonical in analysis.focus:
         entry = vocab.entry(canonical)
         others = entry.synonyms[:limit] if entry else []
         names = [canonical, *said.get(canonical, []), *others]
-        out.append(tuple(dict.fromkeys(n for n in names if len(n) >= 3)))
+        out.append(tuple(dict.fromkeys(n for n in names if n and len(n) >= 3)))
     return out
 
 

@@ -51,6 +51,76 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+# A web page flattened to one line loses the line breaks around its headings: "... Sore throat
+# When to see a doctor Most people who get the flu ...". A lower-case word followed, with no
+# punctuation between, by a capitalised word that only starts sentences or headings marks such a
+# seam. (Names, drugs and acronyms are capitalised mid-sentence too, so only these words count.)
+_SEAM = re.compile(
+    r"(?<=[a-z])\s+(?=(?:When|What|How|Why|Who|Where|Most|Many|Some|The|This|These|Those|"
+    r"Your|You|If|It|There|They|Call|Seek|Talk|See|Ask|Tell|Learn|Symptoms|Causes|Treatment|"
+    r"Diagnosis|Prevention|Outlook|Complications|Overview|Risk)\b)")
+_HEADING_MAX_WORDS = 7
+
+
+def seam_spans(text: str, a: int, b: int) -> list[tuple[int, int, bool]]:
+    """`text[a:b]` (one sentence) cut at the seams a flattened page left where headings were:
+    (start, end, is_heading) pieces, where a heading is a short piece with no closing
+    punctuation followed by more of the same sentence.
+
+    >>> t = "Sore throat When to see a doctor Most people who get the flu rest at home."
+    >>> [(t[x:y], h) for x, y, h in seam_spans(t, 0, len(t))]
+    [('Sore throat', False), ('When to see a doctor', True), \
+('Most people who get the flu rest at home.', False)]
+    """
+    cuts = [m.start() for m in _SEAM.finditer(text, a, b)]
+    if not cuts:
+        return [(a, b, False)]
+    pieces: list[tuple[int, int]] = []
+    start = a
+    for cut in [*cuts, b]:
+        _append(pieces, text, start, cut)
+        start = cut
+    out = []
+    for n, (x, y) in enumerate(pieces):
+        piece = text[x:y]
+        heading = (n + 1 < len(pieces) and n > 0 and len(_WORD.findall(piece)) <= _HEADING_MAX_WORDS
+                   and not piece.endswith((".", "!", "?", ":")))
+        out.append((x, y, heading))
+    return out
+
+
+# A list written inline, as flattened web pages have it: "Symptoms include: - Fever - Chills".
+_LIST_START = re.compile(r":\s*-\s+(?=\S)")
+_LIST_ITEM = re.compile(r"\s-\s+(?=[A-Z0-9(])")
+
+
+def list_points(text: str) -> list[int]:
+    """Offsets where the items of an inline list start (after its "- " marks), once a colon
+    has introduced the list; a lay rendering shows each item as its own short line.
+
+    >>> t = "Signs include: - Fever - Chills and sweats - Headache"
+    >>> [t[p:p + 6] for p in list_points(t)]
+    ['Fever ', 'Chills', 'Headac']
+    """
+    start = _LIST_START.search(text)
+    if start is None:
+        return []
+    return [start.end(), *(m.end() for m in _LIST_ITEM.finditer(text, start.end()))]
+
+def list_words(text: str) -> int:
+    """How many words a reader takes in at once: the longest of an inline list's lead and
+    items, or the whole sentence when it holds no list.
+
+    >>> list_words("Signs include: - Fever - Chills and sweats - Headache")
+    3
+    """
+    points = list_points(text)
+    if not points:
+        return word_count(text)
+    bounds = [0, *points, len(text)]
+    return max(word_count(text[x:y]) for x, y in zip(bounds, bounds[1:]))
+
+
 def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
     i = dot
     while i > floor and not text[i - 1].isspace() and text[i - 1] not in "(\"'":

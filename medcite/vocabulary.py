@@ -44,6 +44,20 @@ STOPWORDS = frozenset(_STOP_TEXT.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _POSSESSIVE = re.compile(r"^[A-Z][A-Za-z-]+['\u2019]s$")
+# Words that name the same thing inside a longer term: the head nouns of a disease name, and
+# the Latin adjectives of organs beside the plain noun. Applied one word at a time, and only when
+# the term as written is not known itself.
+WORD_VARIANTS: tuple[tuple[str, ...], ...] = (
+    ("disease", "disorder", "illness", "condition", "problem"),
+    ("renal", "kidney"), ("hepatic", "liver"), ("cardiac", "heart"), ("pulmonary", "lung"),
+    ("gastric", "stomach"), ("cerebral", "brain"), ("ocular", "eye"), ("cutaneous", "skin"),
+    ("dental", "tooth"), ("oral", "mouth"), ("nasal", "nose"), ("ovarian", "ovary"),
+    ("testicular", "testicle"), ("prostatic", "prostate"), ("spinal", "spine"),
+    ("thoracic", "chest"), ("colonic", "colon"), ("bladder", "vesical"),
+)
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    word: tuple(o for o in group if o != word) for group in WORD_VARIANTS for word in group}
+
 # Shorthand of chat and of units, never read as a lower-case abbreviation of a disease.
 _CHAT_WORDS = frozenset(
     "pls plz thx thnx thanx omg lol btw idk imo imho tho tbh fyi asap hrs yrs wks mos mins "
@@ -276,6 +290,13 @@ class Vocabulary:
                     if key in self._index and self._case_ok(key, text, toks[i], n):
                         hit = (n, key, use_fixed)
                         break
+                    # "autoimmune illness" for "autoimmune disease", "polycystic renal
+                    # disease" for "polycystic kidney disease": one word swapped for its
+                    # equivalent (never in a one-word term, never for a term already known)
+                    variant = self._variant(seq) if n > 1 else None
+                    if variant:
+                        hit = (n, variant, True)
+                        break
                 if hit:
                     break
             if hit is None:
@@ -302,6 +323,16 @@ class Vocabulary:
                                    corrected=key if use_fixed else ""))
             i += n
         return found
+
+    def _variant(self, seq: list[str]) -> str:
+        """The key of a known term that `seq` names with one word swapped for an equivalent
+        (`WORD_VARIANTS`), or ""."""
+        for at, word in enumerate(seq):
+            for other in _VARIANTS.get(word, ()):
+                key = " ".join([*seq[:at], other, *seq[at + 1:]])
+                if key in self._index:
+                    return key
+        return ""
 
     def _case_ok(self, key: str, text: str, tok: tuple[str, int, int], n: int) -> bool:
         """Whether a one-word name may match the word as the reader wrote it.

@@ -76,3 +76,26 @@ def test_no_cut_inside_a_list():
 def test_cut_before_a_main_clause():
     text = "Swine flu is rare in people, but human infections can and do happen sometimes."
     assert [text[p:p + 3] for p in split_points(text)] == ["but"]
+
+
+LIST = ("Signs of a heat illness include: - Headache - A body temperature above 39 C - "
+        "Not sweating even in the heat - Confusion")
+
+
+def _list_claim() -> DraftClaim:
+    passage = Passage("p2", "s2", 0, "", LIST, 0, len(LIST))
+    return DraftClaim(LIST, [Span(Hit(passage, Source(id="s2", title="t"), 1.0), 0, len(LIST))])
+
+
+def test_an_inline_list_is_shown_item_by_item_to_lay_readers():
+    pieces = render_claim(_list_claim(), "patient")
+    assert [p.text for p in pieces] == [
+        "Signs of a heat illness include:", "Headache.", "A body temperature above 39 C.",
+        "Not sweating even in the heat.", "Confusion."]
+    for piece in pieces:  # each item is its own exact quote, without the list marks
+        span = piece.spans[0]
+        assert LIST[span.start:span.end] == span.text and not span.text.endswith("-")
+    said = " ".join(p.text for p in pieces)
+    assert numbers(said) == numbers(LIST) and negations(said) == negations(LIST)
+    assert [c.text for c in render_claim(_list_claim(), "clinician")] == [LIST]
+    assert reading_grade([p.text for p in pieces]) < reading_grade([LIST])

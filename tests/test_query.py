@@ -25,6 +25,7 @@ QTYPE_EXAMPLES = [
     ("What are the warning signs of a stroke?", "symptoms"),
     ("How do I know if I have a thyroid problem?", "symptoms"),
     ("signs of dehydration in a toddler", "symptoms"),
+    ("Do you always get a fever with measles?", "symptoms"),  # a sign linked to a condition
     # causes
     ("What causes leg cramps at night?", "causes"),
     ("Why do my muscles twitch all the time?", "causes"),
@@ -291,3 +292,7 @@ def test_a_cause_question_names_its_cause_apart_from_its_effect():
     assert analyze("Can omeprazole cause low magnesium?").agents == []
     assert analyze("Can an electric shock cause heart problems later on?").focus[0] == \
         "electrical injury"
+
+
+def test_a_complaint_and_a_guess_is_not_a_symptoms_question():
+    assert analyze("tired all the time. could it be low iron anemia?").qtype != "symptoms"

@@ -191,3 +191,20 @@ def test_library_names_join_the_speller():
     assert (m.entry.canonical, m.how, m.text) == (
         "Klippel-Trenaunay syndrome", "fuzzy", "Klippel-Tranaunay syndrome")
     assert vocab.match("the syndrome is rare") == []  # English words are never corrected
+
+
+def test_equivalent_words_inside_a_term():
+    vocab = Vocabulary.builtin()
+    vocab.merge_library([Entry("Autoimmune diseases", "other", builtin=False),
+                         Entry("Glimmer kidney syndrome", "other", builtin=False)])
+    got = vocab.match("what doctor treats autoimmune illness?")
+    assert [(m.text, m.entry.canonical, m.how) for m in got] == [
+        ("autoimmune illness", "Autoimmune diseases", "fuzzy")]
+    assert [m.entry.canonical for m in vocab.match("glimmer renal syndrome")] == [
+        "Glimmer kidney syndrome"]
+    # one-word terms are never swapped: "illness" alone is not "disease"
+    assert [m.entry.canonical for m in vocab.match("an illness")] == canon_all(vocab, "illness")
+
+
+def canon_all(vocab: Vocabulary, text: str) -> list[str]:
+    return [m.entry.canonical for m in vocab.match(text)]

@@ -45,7 +45,7 @@ from ..grounding import (
     topic_units,
 )
 from ..models import EvidenceType, Hit, QueryAnalysis
-from ..text import sentence_spans, word_count
+from ..text import list_words, seam_spans, sentence_spans, word_count
 from . import Draft, DraftClaim, DraftSection, Span
 
 # Evidence types whose sentences may appear under "From the guidelines": practice guidelines
@@ -165,10 +165,16 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
         passage_overlap = sum(w for t, w in weights.items() if t in passage_terms) / total
         rank_weight = 1.0 / (1.0 + 0.05 * (rank - 1))
         lead: tuple[int, int] | None = None
-        spans = sentence_spans(p.text)
+        # Sentences, cut where a page flattened to one line glued a heading between two
+        # ("... Sore throat When to see a doctor Most people ..."); the headings themselves
+        # state nothing and end any list before them.
+        spans = [piece for x, y in sentence_spans(p.text) for piece in seam_spans(p.text, x, y)]
         # "... may need more 3, 4." twice or more in a passage: a numbered-reference style.
-        bare = sum(ends_with_bare_markers(p.text[x:y]) for x, y in spans) >= 2
-        for position, (a, b) in enumerate(spans):
+        bare = sum(ends_with_bare_markers(p.text[x:y]) for x, y, _ in spans) >= 2
+        for position, (a, b, heading) in enumerate(spans):
+            if heading:
+                lead = None
+                continue
             is_item = bool(_BULLET.match(p.text, a))
             new_line = a == 0 or "\n" in p.text[max(0, a - 3):a]
             a, text = _trim(p.text, a, b)
@@ -196,8 +202,11 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
             if wants_numbers and not quantity:  # "what amount" is not answered without one
                 score *= 0.6
             score *= rank_weight * (1.0 - 0.03 * min(position, 5))
-            if n_words > 25:  # long sentences read badly in an answer (and raise its grade)
-                score *= 0.85 if n_words <= 35 else 0.7
+            # Long sentences read badly in an answer (and raise its grade); an inline list
+            # reads as its lead and items, each on its own line for lay readers.
+            read_words = list_words(text)
+            if read_words > 25:
+                score *= 0.85 if read_words <= 35 else 0.7
             out.append(Candidate(hit, rank, p.start + a, p.start + b, text, sent_terms,
                                  position, score, nums, item_lead, bare))
     return out
