@@ -107,6 +107,8 @@ def uninvert(heading: str) -> str:
 _SHORT_FORM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,9})\s*\)")
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]\s")
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+# Abbreviations are defined at first use: the opening of a source is enough to find them.
+_TEXT_READ = 20_000
 
 
 def defined_abbreviations(text: str) -> list[tuple[str, str]]:
@@ -219,10 +221,6 @@ def entries_of_source(source: Source, text: str = "") -> list[tuple[Entry, str]]
     return found
 
 
-# Abbreviations are defined at first use: the opening of a source is enough to find them.
-_TEXT_READ = 20_000
-
-
 def entries_of_sources(sources: Iterable[Source]) -> list[Entry]:
     """Library entries of some sources, merged by canonical name (without a database)."""
     return _merge((e.canonical, e.library_synonyms) for s in sources
@@ -293,12 +291,11 @@ class LibraryVocabulary:
     def refresh(self, store: Any) -> int:
         """Bring the vocabulary in step with the store; returns how many sources were re-read.
 
-        `store` is any catalogue with `changes(since)`, `passages(ids)` and `get_sources(ids)`.
+        `store` is any catalogue with `changes(since)`, `passages(ids)`, `get_sources(ids)` and
+        `source_text(id)` (the text is read for the abbreviations a source defines).
         """
         if self.path.exists() and self._version() != VERSION:
-            self.path.unlink()  # collected by another version: collect everything again
-            for suffix in ("-wal", "-shm"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            self._forget()  # collected by another version: collect everything again
         since = self.since()
         changes = store.changes(since)
         if not changes:
@@ -311,8 +308,7 @@ class LibraryVocabulary:
             source = sources.get(sid)
             if source is None or source.status != "active":
                 continue
-            text = store.source_text(sid) or "" if hasattr(store, "source_text") else ""
-            for entry, origin in entries_of_source(source, text):
+            for entry, origin in entries_of_source(source, store.source_text(sid) or ""):
                 rows.append((sid, entry.canonical, json.dumps(entry.library_synonyms), origin))
         conn = self._connect()
         try:
@@ -333,10 +329,12 @@ class LibraryVocabulary:
 
     def rebuild(self, store: Any) -> int:
         """Forget everything and read the whole change log again."""
-        self.path.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        self._forget()
         return self.refresh(store)
+
+    def _forget(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def entries(self) -> list[Entry]:
         """Library entries merged by canonical name (empty when nothing was collected yet)."""

@@ -247,10 +247,11 @@ def question_type(question: str, matches: list[Match] | None = None) -> str:
     for qtype, weight, pattern in _QTYPE_PATTERNS:
         if pattern.search(text):
             scores[qtype] = scores.get(qtype, 0) + weight
-    if _CAUSE.search(text) and matches and _first_kind(matches) in ("drug", "procedure"):
+    causal = _CAUSE.search(text) is not None
+    if causal and matches and _first_kind(matches) in ("drug", "procedure"):
         # "Can <a drug> cause X?" asks about that drug's side effects, not about causes of X.
         scores["side_effects"] = scores.get("side_effects", 0) + 4
-    elif _CAUSE.search(text):
+    elif causal:
         # "Can strep cause Wegener's or the symptoms of it?" asks whether one causes the other:
         # the symptoms named are the effect, not what is asked about.
         scores.pop("symptoms", None)

@@ -251,8 +251,9 @@ class Retrieval:
         scale = best_possible if best_possible > 0 else 1.0
         # "Does X cause Y?": X's own page answers in its symptoms or complications, Y's in
         # its causes (analysis.agents names X).
-        agents = [names for name, names in zip(analysis.focus, focus) if name in analysis.agents]
-        effects = [names for name, names in zip(analysis.focus, focus)
+        agents = [names for name, names in zip(analysis.focus, focus, strict=True)
+                  if name in analysis.agents]
+        effects = [names for name, names in zip(analysis.focus, focus, strict=True)
                    if name not in analysis.agents]
         out = {}
         seen: dict[tuple[str, str], tuple[float, str]] = {}  # one record: same title, heading

