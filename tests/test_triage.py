@@ -250,3 +250,35 @@ def test_docstring_examples_run():
 ])
 def test_safety_net_for_unlisted_wordings(message, level):
     assert triage(message).level is level
+
+
+# Rules v4.4: red flags the blind9/blind10 parts showed missing, in our own test wordings.
+@pytest.mark.parametrize("message, level, quote", [
+    ("my brother vomit blood this morning, dark like coffee, now very weak", E, "vomit blood"),
+    ("she brought up something like coffee granules and feels faint", E, "brought up something like coffee"),
+    ("inhaler taken six times over the past hour and still not helping, wheezy", E, None),
+    ("I can only say a few words between breaths", E, "only say a few words"),
+    ("grandad is on apixaban and slipped on the ice, now he is very drowsy", E, None),
+    ("my daughter got into the vitamin gummies and ate loads, she is 3 years old", E, None),
+    ("numb around my bottom since this morning and my back is killing me", E, None),
+    ("post-op day 4: BP 84/50, HR 130, temp 39.2", E, None),
+    ("type 1, ketones 4.2 on the meter and my breath smells sweet", E, None),
+    ("my heart skips a beat now and then, for the last month or so", R, None),
+    ("bloody diarrhoea since last night with a temperature", U, None),
+    ("toothache all night, painkillers are not touching it", U, None),
+])
+def test_rules_v44_red_flags(message, level, quote):
+    result = triage(message)
+    assert result.level is level, (message, result.reasons)
+    if quote:
+        assert any(quote in r.quote for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("message", [
+    "I had a numb bum after a long bike ride yesterday, all fine today",  # settled, past
+    "what blood pressure counts as low? mine was 85/60 at the pharmacy, I feel fine",
+    "is it safe for kids to take vitamin gummies every day?",
+    "last month I slipped on the stairs; I take warfarin, any tips to prevent falls?",
+])
+def test_rules_v44_look_alikes_are_not_emergencies(message):
+    assert triage(message).level is not E, triage(message).reasons
