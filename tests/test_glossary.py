@@ -19,7 +19,7 @@ from medcite.text import sentences
     ("renal", "kidney"),
     ("myocardial infarction", "heart attack"),
     ("hypertension", "high blood pressure"),
-    ("edema", "swelling caused by fluid in the body's tissues"),
+    ("edema", "swelling from fluid in tissues"),
     ("dyspnea", "shortness of breath"),
 ])
 def test_gloss(term, expected):
@@ -35,8 +35,8 @@ def test_first_use_only_across_sentences():
     seen: set[str] = set()
     first = add_glosses("Hypertension raises the risk of stroke.", seen)
     second = add_glosses("Treating hypertension lowers it.", seen)
-    assert first == "Hypertension (high blood pressure) raises the risk of stroke (damage to the " \
-                    "brain from a blocked or burst blood vessel)."
+    assert first == "Hypertension (high blood pressure) raises the risk of stroke (brain damage " \
+                    "from a blocked or burst blood vessel)."
     assert second == "Treating hypertension lowers it."
 
 
@@ -187,3 +187,14 @@ def test_terms_inside_a_name_are_not_glossed():
     text = "See the National Institute of Neurological Disorders and Stroke for stroke care."
     out = add_glosses(text, set())
     assert "Neurological Disorders and Stroke for stroke (" in out
+
+
+def test_glosses_are_short_and_everyday_words_are_left_alone():
+    # Editorial rule (glossary.yaml header): a gloss reads inside parentheses, so it is short;
+    # words every adult reader knows ("nausea", "pneumonia") get none.
+    terms = load().terms
+    long = [term for term, meaning in terms.items() if len(meaning.split()) > 9]
+    assert not long, long
+    assert sum(len(m.split()) > 6 for m in terms.values()) <= 10
+    for everyday in ("nausea", "pneumonia", "arthritis", "antibiotics", "miscarriage"):
+        assert gloss(everyday) is None
