@@ -33,6 +33,7 @@ import yaml
 
 from .models import Finding, Triage, TriageLevel
 from .settings import Settings
+from .triage_spell import respell
 
 if TYPE_CHECKING:  # imported lazily at run time: redflags imports this module
     from .redflags import LibraryRedFlags
@@ -407,10 +408,46 @@ def triage(message: str, settings: Settings | None = None,
     'emergency'
     >>> triage("what are the warning signs of a stroke?").level.value
     'none'
+
+    Misspelt red-flag words are read as meant (`medcite.triage_spell`); the reasons still quote
+    the message as written:
+
+    >>> [r.quote for r in triage("my brother is having a seizur right now").reasons]
+    ['seizur']
     """
     settings = settings or Settings()
+    result = _triage(message or "", settings, library_flags)
+    repaired = respell(message or "")
+    if not repaired.changed:
+        return result
+    second = _triage(repaired.text, settings, library_flags)
+    if second.level.rank >= result.level.rank and not (second.crisis and not result.crisis):
+        return result
+    for reason in second.reasons:
+        start, end = repaired.original_span(reason.start, reason.end)
+        reason.start, reason.end, reason.quote = start, end, repaired.original[start:end]
+    return second
+
+
+def rule_patterns() -> list[str]:
+    """Every regular expression of the packaged red-flag concepts and modifiers, as written."""
+    base = resources.files("medcite") / "data" / "triage"
+    data = yaml.safe_load((base / "redflags.yaml").read_text(encoding="utf-8"))
+    out: list[str] = []
+    for group in ("concepts", "modifiers"):
+        for patterns in data[group].values():
+            for p in patterns:
+                if isinstance(p, dict):
+                    out.extend(w for words in p.get("near", []) for w in words)
+                else:
+                    out.append(p)
+    return out
+
+
+def _triage(message: str, settings: Settings,
+            library_flags: LibraryRedFlags | None) -> Triage:
     k = rules()
-    ctx = Context(message or "", k)
+    ctx = Context(message, k)
     settled: list[Mention] = []
     found = ctx.mentions(k.concepts, settled)
     found.update(ctx.mentions(k.modifiers))
