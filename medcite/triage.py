@@ -33,7 +33,7 @@ import yaml
 
 from .models import Finding, Triage, TriageLevel
 from .settings import Settings
-from .triage_spell import respell
+from .triage_spell import red_flag_words, respell
 
 if TYPE_CHECKING:  # imported lazily at run time: redflags imports this module
     from .redflags import LibraryRedFlags
@@ -179,6 +179,11 @@ class Rules:
             missing = set(rule.all + rule.any + rule.unless) - known
             if missing:
                 raise ValueError(f"triage rule {rule.finding!r} names unknown {sorted(missing)}")
+        # The patterns as written, for the speller's word list (`medcite.triage_spell`).
+        self.pattern_texts = [
+            text for group in ("concepts", "modifiers") for spec in redflags[group].values()
+            for p in spec
+            for text in ([w for words in p["near"] for w in words] if isinstance(p, dict) else [p])]
         self.messages: dict[str, str] = redflags["messages"]
         self.window = int(context["negation_window"])
         self.negation = _compile(context["negation_pre"])
@@ -189,6 +194,11 @@ class Rules:
         self.openers = _compile(context["question_openers"])
         self.hypothetical = _compile(context["hypothetical"])
         self.personal = _compile(context["personal"])
+
+    @cached_property
+    def spelling_words(self) -> frozenset[str]:
+        """The red-flag words a misspelling is repaired to (built on first use)."""
+        return red_flag_words(self.pattern_texts)
 
 
 @lru_cache(maxsize=1)
@@ -417,7 +427,7 @@ def triage(message: str, settings: Settings | None = None,
     """
     settings = settings or Settings()
     result = _triage(message or "", settings, library_flags)
-    repaired = respell(message or "")
+    repaired = respell(message or "", rules().spelling_words)
     if not repaired.changed:
         return result
     second = _triage(repaired.text, settings, library_flags)
@@ -427,21 +437,6 @@ def triage(message: str, settings: Settings | None = None,
         start, end = repaired.original_span(reason.start, reason.end)
         reason.start, reason.end, reason.quote = start, end, repaired.original[start:end]
     return second
-
-
-def rule_patterns() -> list[str]:
-    """Every regular expression of the packaged red-flag concepts and modifiers, as written."""
-    base = resources.files("medcite") / "data" / "triage"
-    data = yaml.safe_load((base / "redflags.yaml").read_text(encoding="utf-8"))
-    out: list[str] = []
-    for group in ("concepts", "modifiers"):
-        for patterns in data[group].values():
-            for p in patterns:
-                if isinstance(p, dict):
-                    out.extend(w for words in p.get("near", []) for w in words)
-                else:
-                    out.append(p)
-    return out
 
 
 def _triage(message: str, settings: Settings,

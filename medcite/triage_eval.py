@@ -7,11 +7,10 @@ phrasings written after v1, then used to write v2), `blind` (written before v2),
 (emergencies beyond the issue's list, written after v2, then used for v3), `blind3` (written
 after v3), `blind4` (written by a second engineer who never read the rules or the earlier
 parts), `probe4` (the rules author's probes while writing v4), `blind5` to `blind12` (a second
-engineer again, scored once with v4, v4.1, v4.2, v4.3, v4.3, v4.3, v4.4 and v4.4 + speller). blind, blind3 and
-blind4 were scored frozen and then used to write v4; blind5 then v4.1, blind6 v4.2, blind7 v4.3,
-blind9 and blind10 v4.4, blind11 the speller; blind8 and blind12 have not been used to tune
-(docs/triage.md has the
-frozen scores).
+engineer again, scored once with v4, v4.1, v4.2, v4.3, v4.3, v4.3, v4.4 and v4.4 + speller).
+blind, blind3 and blind4 were scored frozen and then used to write v4; blind5 then v4.1, blind6
+v4.2, blind7 v4.3, blind9 and blind10 v4.4, blind11 the speller; blind8 and blind12 have not
+been used to tune (docs/triage.md has the frozen scores).
 Metrics are reported per part, for the issue's acceptance set (`heldout` + `dev`) and for all
 parts together.
 

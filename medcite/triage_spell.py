@@ -30,6 +30,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .vocabulary import _is_english, key_of
+
 __all__ = ["Respelling", "red_flag_words", "respell"]
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -112,7 +114,7 @@ def respell(message: str, words: frozenset[str] | None = None) -> Respelling:
 
 
 def _repair(word: str, vocabulary: frozenset[str]) -> str:
-    if len(word) < _MIN_LENGTH or word in vocabulary or _is_english(word):
+    if len(word) < _MIN_LENGTH or word in vocabulary or _is_english(key_of(word)):
         return ""
     limit = 2 if len(word) >= 8 else 1
     found = process.extract(word, _by_length(vocabulary, len(word)), scorer=OSA.distance,
@@ -138,20 +140,7 @@ def _by_length(vocabulary: frozenset[str], n: int) -> list[str]:
     return [w for k in range(n - 2, n + 3) for w in table.get(k, ())]
 
 
-@lru_cache(maxsize=1)
 def _default_words() -> frozenset[str]:
-    from .triage import rule_patterns
+    from .triage import rules
 
-    return red_flag_words(rule_patterns())
-
-
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    from .vocabulary import _english_forms
-
-    return _english_forms()
-
-
-def _is_english(word: str) -> bool:
-    forms = _english()
-    return word in forms or (word.endswith("s") and word[:-1] in forms) or word.replace("'", "") in forms
+    return rules().spelling_words

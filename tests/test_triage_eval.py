@@ -65,26 +65,22 @@ def test_used_parts_do_not_regress(result):
     assert probe["over_triage_self_care"] <= 0.10
 
 
-def test_the_unused_blind_part_is_reported(result):
-    # blind8: written by a second engineer blind to the rules, scored once with rules v4.3 and
-    # not used to tune: 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12.
-    # The acceptance thresholds do NOT hold on fresh wordings; this is a floor, not a claim.
-    blind8 = result["blind8"]
-    assert blind8["messages"] == 80
-    assert blind8["emergency_recall"] >= 0.60
-    assert blind8["accuracy"] >= 0.72
-    assert blind8["over_triage_self_care"] <= 0.10
-
-
-def test_the_newest_blind_part_is_reported(result):
-    # blind12: written blind (about half with misspelt key words), committed before the triage
-    # speller, scored once with rules v4.4 + speller: accuracy 0.887, emergency recall 0.933
-    # (28 of 30), over-triage 0 of 12; without the speller 0.825 / 0.833. A floor, not a claim.
-    blind12 = result["blind12"]
-    assert blind12["messages"] == 80
-    assert blind12["emergency_recall"] >= 0.93
-    assert blind12["accuracy"] >= 0.88
-    assert blind12["over_triage_self_care"] <= 0.10
+# Parts written blind to the rules, scored once and not used to tune. The acceptance thresholds
+# do NOT hold on fresh wordings; these are floors, not claims.
+# blind8: rules v4.3, 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12.
+# blind12 (about half with misspelt key words, committed before the triage speller): rules
+# v4.4 + speller, accuracy 0.887, emergency recall 0.933 (28 of 30), over-triage 0 of 12;
+# without the speller 0.825 / 0.833.
+@pytest.mark.parametrize(("part", "recall", "accuracy"), [
+    ("blind8", 0.60, 0.72),
+    ("blind12", 0.93, 0.88),
+])
+def test_the_unused_blind_parts_are_reported(result, part, recall, accuracy):
+    scored = result[part]
+    assert scored["messages"] == 80
+    assert scored["emergency_recall"] >= recall
+    assert scored["accuracy"] >= accuracy
+    assert scored["over_triage_self_care"] <= 0.10
 
 
 def test_held_back_part_scored_on_its_own(result):
