@@ -29,6 +29,8 @@ W_CANONICAL = 0.8  # the canonical name of a term matched by another name
 W_SYNONYM = 0.5  # other project-written names of the concept
 W_LIBRARY = 0.4  # names from the library's metadata (MeSH, focus synonyms): less curated
 W_CONTEXT = 0.3  # names of concepts in the back-story, outside the question itself
+W_NARROWER = 0.5  # kinds of the concept ("triptan" -> sumatriptan): as likely named as synonyms
+W_BROADER = 0.3  # what the concept is a kind of ("zolmitriptan" -> triptan): less specific
 MAX_SYNONYMS = 6  # per concept: drug classes list many members, most of them noise here
 
 # -- question types: (type, weight, pattern). The highest total wins; ties go to the earlier
@@ -310,9 +312,11 @@ def populations(message: str, matches: list[Match] | None = None) -> list[str]:
     return [p for p in POPULATIONS if p in found]
 
 
-def expansions(question_matches: list[Match], context_matches: list[Match] = ()) -> dict[str, float]:
-    """Extra search terms with weights < 1: other names of the concepts in the question, and
-    (weighing less) the concepts of the back-story.
+def expansions(question_matches: list[Match], context_matches: list[Match] = (),
+               vocabulary: Vocabulary | None = None) -> dict[str, float]:
+    """Extra search terms with weights < 1: other names of the concepts in the question, their
+    narrower and broader concepts (with `vocabulary`), and (weighing less) the concepts of the
+    back-story.
 
     >>> expansions(Vocabulary.builtin().match("water pill"))["diuretic"]
     0.8
@@ -344,6 +348,16 @@ def expansions(question_matches: list[Match], context_matches: list[Match] = ())
                 put(name, W_SYNONYM * scale, skip)
             for name in _useful_library_names(entry.library_synonyms, said, entry.canonical):
                 put(name, W_LIBRARY * scale, skip)
+            if vocabulary is not None:
+                # Only relatives that bring new words: "breast cancer" already finds "cancer".
+                own = set(term_key(entry.canonical).split())
+                kinds = [k.canonical for k in vocabulary.narrower(entry)
+                         if not own <= set(term_key(k.canonical).split())]
+                for name in kinds[:MAX_SYNONYMS]:
+                    put(name, W_NARROWER * scale, skip)
+                for broader in vocabulary.broader(entry):
+                    if not set(term_key(broader.canonical).split()) <= own:
+                        put(broader.canonical, W_BROADER * scale, skip)
     return out
 
 
@@ -393,7 +407,7 @@ def analyze(message: str, vocabulary: Vocabulary | None = None) -> QueryAnalysis
         qtype=qtype,
         focus=focus,
         population=populations(message, all_matches),
-        expansions=expansions(q_matches, context),
+        expansions=expansions(q_matches, context, vocab),
         agents=cause_agents(question, q_matches, focus) if qtype == "causes" else [],
     )
 
@@ -434,7 +448,7 @@ def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,
                 limit: int = MAX_SYNONYMS) -> list[tuple[str, ...]]:
     """Each focus entity of `analysis` with every name worth looking for in a title: the
     canonical name, the words the reader used for it, and up to `limit` other project-written
-    names (library names are left out: the record side brings its own, e.g. MedQuAD's focus
+    names and narrower concepts ("statin" -> atorvastatin...; library names are left out: the record side brings its own, e.g. MedQuAD's focus
     synonyms; so are names under 3 letters, where "MI" would match any heading saying "mi").
 
     >>> focus_names(analyze("Can a heart attack be prevented?"))[0][:2]
@@ -449,7 +463,8 @@ def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,
     out = []
     for canonical in analysis.focus:
         entry = vocab.entry(canonical)
-        others = entry.synonyms[:limit] if entry else []
+        others = ([*entry.synonyms, *(k.canonical for k in vocab.narrower(entry))][:limit]
+                  if entry else [])
         names = [canonical, *said.get(canonical, []), *others]
         out.append(tuple(dict.fromkeys(n for n in names if n and len(n) >= 3)))
     return out

@@ -112,7 +112,9 @@ class Entry:
 
     `synonyms` are medical and lay names written by the project; `library_synonyms` came from
     the library's metadata (less trusted, so they weigh less as expansions); `misspellings`
-    are recognised but never used as expansions.
+    are recognised but never used as expansions. `broader` names the canonical names of the
+    concepts this one is a kind of (sumatriptan -> triptan, melanoma -> skin cancer): a
+    narrower concept is its own concept, not another name of the broader one.
     """
 
     canonical: str
@@ -121,6 +123,7 @@ class Entry:
     misspellings: list[str] = field(default_factory=list)
     library_synonyms: list[str] = field(default_factory=list)
     builtin: bool = True
+    broader: list[str] = field(default_factory=list)
 
     def names(self) -> list[str]:
         """Every correctly spelt name, canonical first."""
@@ -155,6 +158,7 @@ class Vocabulary:
         self._proper: set[tuple[str, int]] = set()  # (key, entry) pairs from correct spellings
         self._fuzzy_words: dict[int, list[str]] = {}  # word length -> vocabulary words
         self._speller_seen: set[str] = set()
+        self._narrower: dict[str, list[int]] = {}  # broader canonical key -> narrower entries
         for entry in entries:
             self.add(entry)
 
@@ -200,6 +204,7 @@ class Vocabulary:
             _extend(known.synonyms, entry.synonyms)
             _extend(known.misspellings, entry.misspellings)
             _extend(known.library_synonyms, entry.library_synonyms)
+            _extend(known.broader, entry.broader)
             pos = self._by_name[key]
         else:
             pos = len(self.entries)
@@ -219,6 +224,10 @@ class Vocabulary:
                 self._index_name(name, pos, misspelt=False, speller=False)
         for name in known.misspellings:
             self._index_name(name, pos, misspelt=True, speller=False)
+        for name in known.broader:
+            members = self._narrower.setdefault(term_key(name), [])
+            if pos not in members:
+                members.append(pos)
         return known
 
     def merge_library(self, entries: Iterable[Entry]) -> None:
@@ -264,6 +273,25 @@ class Vocabulary:
     def entry(self, canonical: str) -> Entry | None:
         pos = self._by_name.get(term_key(canonical))
         return None if pos is None else self.entries[pos]
+
+    def broader(self, entry: Entry) -> list[Entry]:
+        """The concepts `entry` is a kind of (those the vocabulary knows).
+
+        >>> v = Vocabulary.builtin()
+        >>> [e.canonical for e in v.broader(v.entry("sumatriptan"))]
+        ['triptan']
+        """
+        found = (self.entry(name) for name in entry.broader)
+        return [e for e in found if e is not None]
+
+    def narrower(self, entry: Entry) -> list[Entry]:
+        """The concepts that are kinds of `entry`, in the order the vocabulary lists them.
+
+        >>> [e.canonical for e in Vocabulary.builtin().narrower(Vocabulary.builtin().entry(
+        ...     "lymphoma"))]
+        ['hodgkin lymphoma', 'non-hodgkin lymphoma']
+        """
+        return [self.entries[pos] for pos in self._narrower.get(term_key(entry.canonical), [])]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -408,22 +436,26 @@ def _is_english(key: str) -> bool:
 
 
 def parse_tsv(text: str, category: str, origin: str = "") -> list[Entry]:
-    """Entries of one vocabulary file: `canonical<TAB>synonyms<TAB>misspellings`, names in a
-    column separated by `|`; blank lines and `#` comments are skipped.
+    """Entries of one vocabulary file: `canonical<TAB>synonyms<TAB>misspellings<TAB>broader`
+    (the last columns may be left out), names in a column separated by `|`; blank lines and
+    `#` comments are skipped.
 
     >>> parse_tsv("diuretic\\twater pill | fluid pill\\tdiuretik\\n", "drug")[0].synonyms
     ['water pill', 'fluid pill']
+    >>> parse_tsv("sumatriptan\\timitrex\\t\\ttriptan\\n", "drug")[0].broader
+    ['triptan']
     """
     entries = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cols = line.split("\t")
-        if len(cols) > 3 or not cols[0].strip():
-            raise ValueError(f"{origin}:{number}: expected canonical<TAB>synonyms<TAB>misspellings")
+        if len(cols) > 4 or not cols[0].strip():
+            raise ValueError(f"{origin}:{number}: expected "
+                             "canonical<TAB>synonyms<TAB>misspellings<TAB>broader")
         names = [[n.strip() for n in col.split("|") if n.strip()] for col in cols[1:]]
-        names += [[]] * (2 - len(names))
-        entries.append(Entry(cols[0].strip(), category, names[0], names[1]))
+        names += [[]] * (3 - len(names))
+        entries.append(Entry(cols[0].strip(), category, names[0], names[1], broader=names[2]))
     return entries
 
 
@@ -442,8 +474,8 @@ def _builtin_entries() -> tuple[Entry, ...]:
 
 @functools.cache
 def _builtin_vocabulary() -> Vocabulary:
-    return Vocabulary(Entry(e.canonical, e.category, list(e.synonyms), list(e.misspellings))
-                      for e in _builtin_entries())
+    return Vocabulary(Entry(e.canonical, e.category, list(e.synonyms), list(e.misspellings),
+                            broader=list(e.broader)) for e in _builtin_entries())
 
 
 def _builtin_copy() -> Vocabulary:
@@ -452,7 +484,8 @@ def _builtin_copy() -> Vocabulary:
     base = _builtin_vocabulary()
     vocab = Vocabulary()
     vocab.entries = [Entry(e.canonical, e.category, list(e.synonyms), list(e.misspellings),
-                           list(e.library_synonyms), e.builtin) for e in base.entries]
+                           list(e.library_synonyms), e.builtin, list(e.broader))
+                     for e in base.entries]
     vocab._index = {k: list(v) for k, v in base._index.items()}
     vocab._by_name = dict(base._by_name)
     vocab._exact_case = set(base._exact_case)
@@ -460,4 +493,5 @@ def _builtin_copy() -> Vocabulary:
     vocab._proper = set(base._proper)
     vocab._fuzzy_words = {k: list(v) for k, v in base._fuzzy_words.items()}
     vocab._speller_seen = set(base._speller_seen)
+    vocab._narrower = {k: list(v) for k, v in base._narrower.items()}
     return vocab

@@ -296,3 +296,15 @@ def test_a_cause_question_names_its_cause_apart_from_its_effect():
 
 def test_a_complaint_and_a_guess_is_not_a_symptoms_question():
     assert analyze("tired all the time. could it be low iron anemia?").qtype != "symptoms"
+
+
+def test_narrower_and_broader_concepts_expand_with_new_words_only():
+    from medcite.query import W_BROADER, W_NARROWER
+    a = analyze("does zolmitriptan contain gluten?")
+    assert "zolmitriptan" in a.focus
+    assert a.expansions.get("triptan") == W_BROADER
+    assert "sumatriptan" not in a.expansions  # a sibling drug is not the drug asked about
+    b = analyze("are statins safe?")
+    assert b.expansions.get("atorvastatin") == W_NARROWER
+    # "breast cancer" already contains "cancer": the broader concept adds nothing
+    assert "cancer" not in analyze("what causes breast cancer?").expansions

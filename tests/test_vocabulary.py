@@ -60,8 +60,8 @@ def test_every_file_parses_and_names_are_unique_per_entry():
     ("high blood pressure", "hypertension"),
     ("pink eye", "conjunctivitis"),
     ("epsom salts", "magnesium sulfate"),
-    ("Dilantin", "anticonvulsant"),
-    ("Pepcid", "h2 blocker"),
+    ("Dilantin", "phenytoin"),
+    ("Pepcid", "famotidine"),
     ("a1c", "hemoglobin a1c"),
     ("kidney dialysis", "dialysis"),
 ])
@@ -69,9 +69,41 @@ def test_lay_to_medical(vocab, text, expected):
     assert canon(vocab, text) == [expected]
 
 
-def test_a_brand_name_maps_to_its_generic_and_its_class(vocab):
-    assert canon(vocab, "Lasix") == ["loop diuretic", "furosemide"]
-    assert canon(vocab, "prilosec") == ["proton pump inhibitor", "omeprazole"]
+def test_a_brand_name_maps_to_its_generic_whose_class_is_broader(vocab):
+    assert canon(vocab, "Lasix") == ["furosemide"]
+    assert canon(vocab, "prilosec") == ["omeprazole"]
+    assert [e.canonical for e in vocab.broader(vocab.entry("furosemide"))] == ["loop diuretic"]
+    assert [e.canonical for e in vocab.broader(vocab.entry("loop diuretic"))] == ["diuretic"]
+
+
+def test_a_kind_is_its_own_concept_not_a_name_of_its_class(vocab):
+    assert canon(vocab, "zolmitriptan") == ["zolmitriptan"]
+    assert canon(vocab, "melanoma") == ["melanoma"]
+    assert canon(vocab, "jock itch") == ["jock itch"]
+    statin = vocab.entry("statin")
+    assert "atorvastatin" not in statin.synonyms
+    assert {"atorvastatin", "simvastatin"} <= {e.canonical for e in vocab.narrower(statin)}
+
+
+def test_names_that_are_not_the_same_thing_are_kept_apart(vocab):
+    # pulses (the foods) and a pulse; the ESR and CRP blood tests; rickets and osteomalacia
+    assert canon(vocab, "his pulse is 120") == ["heart rate"]
+    assert canon(vocab, "ESR") == ["erythrocyte sedimentation rate"]
+    assert canon(vocab, "CRP") == ["c-reactive protein"]
+    assert canon(vocab, "rickets") == ["rickets"]
+    assert canon(vocab, "tadalafil") == ["tadalafil"]  # not sildenafil under another name
+
+
+def test_every_broader_concept_is_known_and_the_relation_has_no_cycle(vocab):
+    for entry in vocab.entries:
+        assert len(vocab.broader(entry)) == len(entry.broader), entry.canonical
+        seen, todo = set(), [entry]
+        while todo:
+            for up in vocab.broader(todo.pop()):
+                assert up.canonical != entry.canonical, f"cycle through {entry.canonical}"
+                if up.canonical not in seen:
+                    seen.add(up.canonical)
+                    todo.append(up)
 
 
 @pytest.mark.parametrize(("medical", "lay"), [
