@@ -78,10 +78,11 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class _Span:
-    """A match-like span (what `Near.finditer` yields)."""
+    """A match-like span (what `Near.finditer` yields); `later` is where its second word starts."""
 
     a: int
     b: int
+    later: int = -1
 
     def start(self) -> int:
         return self.a
@@ -120,7 +121,7 @@ class Near:
                 gap = text[lo.end():hi.start()]
                 if len(_WORD.findall(gap)) > self.within or _crosses(lo.end(), hi.start(), ends):
                     continue
-                yield _Span(lo.start(), max(a.end(), b.end()))
+                yield _Span(lo.start(), max(a.end(), b.end()), hi.start())
                 break
 
 
@@ -309,7 +310,10 @@ class Context:
                 # A time phrase is not negated by a nearby "not" ("not enjoying things for
                 # the past two months" still lasted two months); a medicine started "last
                 # month" is still being taken.
-                if (name not in _NOT_NEGATED and self.negated(a)) or (
+                # A pair is negated when either of its words is ("the runs, no blood").
+                later = getattr(m, "later", -1)
+                if (name not in _NOT_NEGATED and (self.negated(a) or (
+                        later > a and self.negated(later)))) or (
                         name not in _NOT_PAST and self.historical(a)) or (
                         name not in _NOT_HYPOTHETICAL and self.hypothetical(a)):
                     continue

@@ -282,3 +282,55 @@ def test_rules_v44_red_flags(message, level, quote):
 ])
 def test_rules_v44_look_alikes_are_not_emergencies(message):
     assert triage(message).level is not E, triage(message).reasons
+
+
+# Rules v4.5: red flags blind13 (and the misses of blind11/blind12) showed missing, in our own
+# test wordings; then the look-alikes each new pattern could wrongly catch.
+@pytest.mark.parametrize("message, level, quote", [
+    ("came down the loft ladder the hard way, landed on my back and now both legs are tingly",
+     E, None),
+    ("my daughter fell off the trampoline this afternoon and now she keeps dozing off", E, None),
+    ("dad is 79 with a chest infection, today he is breathing fast and confused", E, None),
+    ("nan has pneumonia and hasn't passed any urine since breakfast, and she's shivering",
+     E, None),
+    ("I'm on chemo, temperature 38.3 and shaking with rigors, feel lightheaded", E, None),
+    ("I'm on chemo and my temperature is 38.1, otherwise feel ok", U, None),
+    ("I have Addison's and have been vomiting since midnight", E, "Addison's"),
+    ("heart failure patient coughing up pink frothy spit tonight", E, None),
+    ("skipped my dialysis on Friday and now my heart keeps fluttering", E, None),
+    ("two days after a long-haul flight I am suddenly short of breath", E, None),
+    ("my son went under at the pool for a bit and now he is coughing and tired", E, None),
+    ("he says it's like someone is sitting on his chest and he's grey and sweaty", E, None),
+    ("my left arm went numb about 20 minutes ago and it won't grip my cup", E, None),
+    ("sore back for days and now I can't feel the toilet paper when I wipe", E, None),
+    ("the whole family has headaches and we feel better as soon as we go outside", E, None),
+    ("noticed a lump in my armpit a week ago and it still hasn't gone away", R, None),
+    ("the last three weeks my voice has been croaky", R, None),
+])
+def test_rules_v45_red_flags(message, level, quote):
+    result = triage(message)
+    assert result.level is level, (message, result.reasons)
+    if quote:
+        assert any(quote in r.quote for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("message", [
+    "I fell asleep on the sofa and I still feel sleepy",
+    "I have a slipped disc and my feet are tingly",
+    "had a filling an hour ago and my lip went numb, when will it wear off?",
+    "the leaflet says this tablet can cause chest pain and fainting; I feel fine",
+    "my seizures are much better since the new tablets, can I drive again?",
+    "I have Addison's disease, what foods are good for me?",
+    "my voice sounds funny since my cold",
+    "he is not breathing fast and his colour is fine, just a runny nose",
+    "had the runs twice today, no blood, drinking fine",
+    "we flew long haul last month, how do I stop jet lag next time?",
+])
+def test_rules_v45_look_alikes_are_not_emergencies(message):
+    assert triage(message).level is not E, triage(message).reasons
+
+
+def test_a_local_sting_is_not_an_infection_but_spreading_redness_is():
+    assert triage("stung by a wasp an hour ago, the spot is red, hot and swollen, "
+                  "breathing fine").level is TriageLevel.SELF_CARE
+    assert triage("the redness from a mosquito bite is spreading up my leg").level is U

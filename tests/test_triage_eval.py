@@ -20,7 +20,8 @@ def test_the_set_has_the_promised_shape():
     rows = [row for path in default_sets().values() for row in load_set(path)]
     assert set(default_sets()) == {"heldout", "dev", "late", "blind", "late2", "blind3",
                                   "blind4", "probe4", "blind5", "blind6", "blind7", "blind8",
-                                  "blind9", "blind10", "blind11", "blind12"}
+                                  "blind9", "blind10", "blind11", "blind12", "blind13",
+                                  "blind14"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -47,10 +48,10 @@ def test_acceptance_thresholds_on_the_acceptance_set(result):
 
 def test_used_parts_do_not_regress(result):
     # Parts written after the acceptance set and later used to tune (blind, blind3 and blind4
-    # up to rules v4, blind5, blind6 and blind7 after each was scored once): floors against regressions, not
-    # claims of quality. Their once-only frozen scores are in docs/triage.md.
+    # up to rules v4, then blind5 ... blind13, each after it was scored once): floors against
+    # regressions, not claims of quality. Their once-only frozen scores are in docs/triage.md.
     for part in ("late", "blind", "late2", "blind3", "blind4", "blind5", "blind6", "blind7",
-                 "blind9", "blind10"):
+                 "blind9", "blind10", "blind11", "blind12", "blind13"):
         scored = result[part]
         assert scored["emergency_recall"] >= 0.95, part
         assert scored["accuracy"] >= 0.90, part
@@ -68,12 +69,9 @@ def test_used_parts_do_not_regress(result):
 # Parts written blind to the rules, scored once and not used to tune. The acceptance thresholds
 # do NOT hold on fresh wordings; these are floors, not claims.
 # blind8: rules v4.3, 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12.
-# blind12 (about half with misspelt key words, committed before the triage speller): rules
-# v4.4 + speller, accuracy 0.887, emergency recall 0.933 (28 of 30), over-triage 0 of 12;
-# without the speller 0.825 / 0.833.
+# (blind12, v4.4 + speller: 0.887 / 0.933 once; its misses then went into v4.5.)
 @pytest.mark.parametrize(("part", "recall", "accuracy"), [
     ("blind8", 0.60, 0.72),
-    ("blind12", 0.93, 0.88),
 ])
 def test_the_unused_blind_parts_are_reported(result, part, recall, accuracy):
     scored = result[part]
