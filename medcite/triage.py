@@ -274,9 +274,9 @@ class Context:
         a, b = _containing(self.sentences, start)
         # "how do I know if someone is having a heart attack": the writer asking is not a
         # person present; only someone named after the "if someone" counts.
-        hypo = self.k.hypothetical.search(self.text, a, start)
-        if hypo and not self.k.personal.search(self.text, hypo.end(), b):
-            return True
+        for hypo in self.k.hypothetical.finditer(self.text, a, start):
+            if not self.k.personal.search(self.text, hypo.end(), b):
+                return True
         ca, cb = _containing(self.chunks, start)
         chunk = self.text[ca:cb].strip()
         sentence = self.text[a:b].rstrip()

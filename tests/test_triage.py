@@ -334,3 +334,23 @@ def test_a_local_sting_is_not_an_infection_but_spreading_redness_is():
     assert triage("stung by a wasp an hour ago, the spot is red, hot and swollen, "
                   "breathing fine").level is TriageLevel.SELF_CARE
     assert triage("the redness from a mosquito bite is spreading up my leg").level is U
+
+
+# Rules v4.6, from blind14's misses (scored once with v4.5), in our own wordings.
+@pytest.mark.parametrize("message", [
+    "black tarry poos since this morning and I nearly passed out in the bathroom",
+    "my wife takes lithium, she's had diarrhoea for days and now she's stumbling and muddled",
+    "my eye is really painful and I can see rainbow halos round the street lights",
+])
+def test_rules_v46_red_flags(message):
+    assert triage(message).level is E, triage(message).reasons
+
+
+@pytest.mark.parametrize("message", [
+    "is it safe to take ibuprofen with lithium?",
+    "what should I do if my baby ever swallows a magnet?",
+    "I see halos round lights at night since my cataract operation",
+    "I nearly fainted when I saw the needle at my blood test, fine now",
+])
+def test_rules_v46_look_alikes_are_not_emergencies(message):
+    assert triage(message).level is not E, triage(message).reasons
