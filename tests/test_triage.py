@@ -354,3 +354,31 @@ def test_rules_v46_red_flags(message):
 ])
 def test_rules_v46_look_alikes_are_not_emergencies(message):
     assert triage(message).level is not E, triage(message).reasons
+
+
+# Rules v4.7, from blind15's misses (scored once with v4.6), in our own wordings.
+@pytest.mark.parametrize("message, level", [
+    ("since lunchtime my right foot has gone cold and pale and it is agony", E),
+    ("myeloma that has spread to the spine, and today both legs feel like jelly", E),
+    ("legs went weak and numb this morning and I can't pass water", E),
+    ("on fluoxetine and took some tramadol; now my legs keep jerking and I'm sweating buckets", E),
+    ("renal unit phoned, my potassium is 6.8 and they want me in", E),
+    ("skipped Monday's dialysis session and my chest feels fluttery", E),
+    ("my dad, 74, has not been able to pass urine since last night and his belly hurts", U),
+    ("needing my reliever inhaler every two hours since yesterday", U),
+    ("been sick all night, can't keep even water down, wee is dark and not much of it", U),
+])
+def test_rules_v47_red_flags(message, level):
+    assert triage(message).level is level, triage(message).reasons
+
+
+@pytest.mark.parametrize("message", [
+    "my fingers go white and numb in the cold, then turn red again",
+    "my feet are always cold, is that poor circulation?",
+    "I take sertraline, can I have a glass of wine?",
+    "what should I say if a pupil tells me they want to die?",
+    "potassium came back at 4.1, is that normal?",
+    "my legs feel heavy after a long day standing at work",
+])
+def test_rules_v47_look_alikes_are_not_emergencies(message):
+    assert triage(message).level is not E, triage(message).reasons
