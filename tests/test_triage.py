@@ -382,3 +382,88 @@ def test_rules_v47_red_flags(message, level):
 ])
 def test_rules_v47_look_alikes_are_not_emergencies(message):
     assert triage(message).level is not E, triage(message).reasons
+
+
+# Rules v4.8, from blind16's misses (scored once with v4.7), in our own wordings.
+@pytest.mark.parametrize("message, level", [
+    ("off work with low mood; some nights I think it'd be simpler if I didn't wake up", E),
+    ("can you renew my inhalers. not that anyone cares, my family would be better off without me", E),
+    ("third round of chemo last week, tonight I'm shivering and the thermometer reads 38.3", E),
+    ("all of us have had headaches for days and we feel fine once we go out; the old boiler "
+     "is on and now my son is very drowsy", E),
+    ("our 10 month old has bouts of screaming, pulls his knees up, and there is red jelly in "
+     "his nappy", E),
+    ("my 15 year old's left testicle is killing him since he woke up, he's been sick", E),
+    ("my partner had our baby 5 days ago and now she thinks the radio is sending her messages", E),
+    ("my wisdom tooth is throbbing, my jaw is swollen and I have a temperature", U),
+])
+def test_rules_v48_red_flags(message, level):
+    assert triage(message).level is level, triage(message).reasons
+
+
+@pytest.mark.parametrize("message", [
+    "I'm not having any thoughts of harming myself or ending my life, just tired",
+    "the GP asked whether I'd had thoughts of suicide. I told her no, I'm okay",
+    "we've had a carbon monoxide alarm installed, what do we do if it ever beeps?",
+    "my baby pulls her legs up and cries in the evenings but feeds well and is happy in the day",
+    "my toothache went away after the filling",
+    "what are the signs of psychosis after having a baby?",
+])
+def test_rules_v48_look_alikes_are_not_emergencies(message):
+    assert triage(message).level is not E, triage(message).reasons
+
+
+def test_a_confirmed_reported_question_stands():
+    message = "the nurse asked if I'd had thoughts of ending my life and I said yes"
+    assert triage(message).level is E
+
+
+# Rules v4.8, from the sweep5 probes (can't-miss emergencies in lay words), in our own wordings.
+@pytest.mark.parametrize("message", [
+    "my husband says it felt like something ripped in his chest and the pain goes through to his back",
+    "since tea time gran's words come out all muddled and she keeps using the wrong word",
+    "the worst pain I've ever had hit the back of my head out of nowhere, now my neck is stiff",
+    "my bottom has gone numb and I couldn't tell when I needed a wee, my back has been sore",
+    "after a tummy bug my legs went weak, I can't get up the stairs and it's creeping upwards",
+    "ate cashews at a party, came out in hives and my throat feels like it's closing",
+    "my 4 year old is drooling, can't swallow his own spit and has a high fever",
+    "no poo and not even passing wind for two days, tummy is swollen and I keep vomiting",
+    "brought up a cupful of fresh blood and I feel faint",
+    "34 weeks pregnant, pain just under my ribs on the right and my vision has gone sparkly",
+    "her waters broke and we can see a loop of cord coming out",
+    "our 3 week old has been sick twice and it is dark green",
+    "baby is 7 weeks, 38 degrees and his skin looks mottled",
+    "my 16 year old has been weeing loads and drinking like mad, today she can't stop vomiting",
+    "my flatmate swallowed most of a box of paracetamol this morning but says she feels fine",
+    "my 5 year old swallowed three magnetic balls from a desk toy",
+    "a scratch on his leg yesterday, now the skin is going purple and the pain is far worse than the cut looks",
+    "period, tampon in since yesterday, fever, vomiting and a rash like sunburn",
+    "erection that won't go down for five hours now",
+    "I have sickle cell and chest pain with a temperature of 38.4",
+    "his finger oxygen thing says 89",
+    "cast put on yesterday, now her toes are blue and she can't wiggle them",
+    "touched a live wire at work and now his heart feels like it's racing",
+    "bitten on the ankle by an adder on the moor",
+    "on olanzapine, he has gone stiff as a board with a temp of 39.8",
+    "missed his kidney machine session yesterday and he is breathless",
+    "stopped drinking cold turkey three days ago, now he's seeing bugs on the walls and shaking",
+    "my 14 year old doubled over with sudden pain low on her right side and is vomiting",
+    "my friend says it would be easier for everyone if she wasn't around any more",
+    "he told me he can't see the point in being alive",
+    "on clozapine, sore throat and a fever since this morning, shivering",
+])
+def test_rules_v48_sweep_emergencies(message):
+    assert triage(message).level is E, triage(message).reasons
+
+
+@pytest.mark.parametrize("message", [
+    "my 9 month old is teething and drooling everywhere, temperature normal",
+    "a magazine article said women feel heart attacks as jaw ache, is that right?",
+    "my smile has always been a bit crooked, ever since I was a child",
+    "the squad would be better off without me at the match, I've got flu",
+    "small painless lump on my testicle for three weeks",
+    "my wrist cast is itchy but my fingers are pink and move fine",
+    "my dad is 81, muddled since yesterday and weeing a lot",
+])
+def test_rules_v48_sweep_look_alikes_are_not_emergencies(message):
+    assert triage(message).level is not E, triage(message).reasons
