@@ -467,3 +467,30 @@ def test_rules_v48_sweep_emergencies(message):
 ])
 def test_rules_v48_sweep_look_alikes_are_not_emergencies(message):
     assert triage(message).level is not E, triage(message).reasons
+
+
+# Rules v4.9, from blind17's misses (scored once with v4.8), in our own wordings.
+@pytest.mark.parametrize("message", [
+    "heartburn since lunch, now it has gone into my left arm and I'm clammy and sweating",
+    "the three of us get headaches only at home, it eases off at work, the old boiler is on "
+    "and this morning my daughter fainted",
+    "my son has given away his games console and sent his mates texts saying thanks for everything",
+    "I lie awake most nights wishing I just wouldn't wake up",
+    "the voice came back tonight and it keeps telling me to hurt myself",
+    "been saving up my amitriptyline and I think soon I'll have enough that I won't have to "
+    "feel like this anymore",
+])
+def test_rules_v49_red_flags(message):
+    assert triage(message).level is E, triage(message).reasons
+
+
+@pytest.mark.parametrize("message, level", [
+    ("woke up and I can hardly hear out of my right ear, it went overnight", U),
+    ("my mole has got darker and the edge looks ragged compared to a photo from last year", R),
+    ("where can I book a first aid class that covers choking and CPR?", N),
+    ("we're making a leaflet on where students can get help if they think about suicide", N),
+    ("I hope I don't die of boredom in this meeting", N),
+    ("I gave away my old clothes to the charity shop, thanks for everything you do", N),
+])
+def test_rules_v49_look_alikes(message, level):
+    assert triage(message).level is level, triage(message).reasons
