@@ -494,3 +494,26 @@ def test_rules_v49_red_flags(message):
 ])
 def test_rules_v49_look_alikes(message, level):
     assert triage(message).level is level, triage(message).reasons
+
+
+# Rules v4.10, from blind18's misses (scored once with v4.9), in our own wordings.
+@pytest.mark.parametrize("message", [
+    "at the end of the visit she told me calmly she plans to end her life this weekend",
+    "my brother keeps saying he wants to kill himself",
+    "found my daughter's search history: how many tablets it takes to die",
+    "he said we won't have to worry about him much longer",
+    "on his desk there were cards for his dad and sister, marked 'open after'",
+    "a headache hit like someone clubbed the back of my skull, an hour ago",
+    "I was sick and it was full of blood, I feel dizzy",
+])
+def test_rules_v410_red_flags(message):
+    assert triage(message).level is E, triage(message).reasons
+
+
+@pytest.mark.parametrize("message, level", [
+    ("the hero of the film ends his life in the last scene, is that realistic for depression?", N),
+    ("my mole has got bigger and one edge is blurry", R),
+    ("I don't worry about him any more since he moved to a care home", N),
+])
+def test_rules_v410_look_alikes(message, level):
+    assert triage(message).level is level, triage(message).reasons

@@ -49,11 +49,11 @@ def test_acceptance_thresholds_on_the_acceptance_set(result):
 
 def test_used_parts_do_not_regress(result):
     # Parts written after the acceptance set and later used to tune (blind, blind3 and blind4
-    # up to rules v4, then blind5 ... blind17, each after it was scored once, and sweep5): floors against
+    # up to rules v4, then blind5 ... blind18, each after it was scored once, and sweep5): floors against
     # regressions, not claims of quality. Their once-only frozen scores are in docs/triage.md.
     for part in ("late", "blind", "late2", "blind3", "blind4", "blind5", "blind6", "blind7",
                  "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15",
-                 "blind16", "blind17"):
+                 "blind16", "blind17", "blind18"):
         scored = result[part]
         assert scored["emergency_recall"] >= 0.95, part
         assert scored["accuracy"] >= 0.90, part
@@ -76,10 +76,12 @@ def test_used_parts_do_not_regress(result):
 
 # Parts written blind to the rules, scored once and not used to tune. The acceptance thresholds
 # do NOT hold on fresh wordings; these are floors, not claims.
-# blind8: rules v4.3, 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12.
+# blind8: rules v4.3, 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12
+# (its misses were shown to the rules author once, by mistake, while writing v4.8; not used).
 # (Scored once, then used: blind12 with v4.4 + speller 0.887 / 0.933, blind13 with v4.4 +
 # speller 0.787 / 0.800, blind14 with v4.5 0.875 / 0.900, blind15 with v4.6 0.825 / 0.867,
-# blind16 with v4.7 0.838 / 0.767, blind17 with v4.8 0.850 / 0.800; docs/triage.md.)
+# blind16 with v4.7 0.838 / 0.767, blind17 with v4.8 0.850 / 0.800, blind18 with v4.9
+# 0.863 / 0.833; docs/triage.md.)
 @pytest.mark.parametrize(("part", "recall", "accuracy"), [
     ("blind8", 0.60, 0.72),
 ])
