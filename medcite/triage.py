@@ -24,6 +24,7 @@ line). It is rule-based and deterministic:
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -81,7 +82,7 @@ def _compile(patterns: list[str], ignore_case: bool = True) -> re.Pattern[str]:
 # Red-flag patterns are written in lower case and matched against an ASCII-lowered copy of the
 # message: about a third faster than case-insensitive matching, and the copy keeps every
 # character's offset, so quotes are cut from the message as written.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 @dataclass(frozen=True)
@@ -285,8 +286,8 @@ class Context:
     def _affirmed(self, start: int) -> bool:
         """An answer confirming a reported question, in this sentence or the next."""
         _, b = _containing(self.sentences, start)
-        after = [end for lo, end in self.sentences if lo >= b]
-        return bool(self.k.affirmed.search(self.text, start, after[0] if after else b))
+        end = next((e for lo, e in self.sentences if lo >= b), b)
+        return bool(self.k.affirmed.search(self.text, start, end))
 
     def historical(self, start: int) -> bool:
         a, b = _containing(self.clauses, start)
