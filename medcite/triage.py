@@ -74,8 +74,9 @@ _NOT_HYPOTHETICAL = frozenset({"side_effect"})
 
 
 def _compile(patterns: list[str], ignore_case: bool = True) -> re.Pattern[str]:
-    # Whole words only; an apostrophe counts as part of a word ("can't", "don't").
-    return re.compile(r"(?<![\w'])(?:" + "|".join(patterns) + r")(?![\w'])",
+    # Whole words only; an apostrophe inside a word counts as part of it ("can't", "don't"),
+    # a quotation mark around words does not ("said he's 'sorted everything out'").
+    return re.compile(r"(?<!\w)(?<!\w')(?:" + "|".join(patterns) + r")(?!\w)(?!'\w)",
                       re.I if ignore_case else 0)
 
 

@@ -517,3 +517,64 @@ def test_rules_v410_red_flags(message):
 ])
 def test_rules_v410_look_alikes(message, level):
     assert triage(message).level is level, triage(message).reasons
+
+
+# Rules v4.11 (from blind19's misses, scored once with v4.10) and v4.12 (from blind20's, scored
+# once with v4.11), in our own wordings.
+@pytest.mark.parametrize("message", [
+    "for two days I've been taking co-codamol and paracetamol together for my back",
+    "she showed me where her life insurance papers are and said we'd be better off",
+    "wrote my will yesterday and cleaned the shotgun, I feel at peace for the first time in ages",
+    "cutting again, went deeper than I meant on my arm and it keeps bleeding",
+    "soaked through four towels and the cut on his leg is still going",
+    "my daughter is 3 and a coin battery from the scales is missing, I think she swallowed it",
+    "type 1, vomiting all day and my breathing is really deep, meter reads HI",
+    "he cant finish a sentence and his inhaler isnt doing anything",
+    "her lips look greyish and she is struggling",
+    "I couldn't get my breath at all ten minutes ago and still can't",
+    "back pain, and I can't feel it when I wipe",
+    "I am not want to be alive anymore",
+    "he doesn't want to live anymore",
+    "he said 'I want to kill myself' and walked out",
+    "got a rope already in my room, when everyone is asleep I will finish it",
+    "she has been saving her pills, how many would it take to just not wake up",
+    "my son gave me his guitar and asked me to keep his cat for good, now his phone is off and "
+    "he texted thanks for everything",
+    "when I lift the pad it spurts out in pulses",
+    "stung by a bee and now his face is puffing up and his voice sounds croaky",
+    "my baby rolled off the changing table and has been sick twice and is very drowsy",
+    "his speech is a bit slurred since this morning",
+    "she keeps dropping things from her left hand and her words are jumbled",
+    "we all get headaches and feel sick since we turned the heating on, fine when we're out",
+    "he sorted everything out with the solicitor and asked where the key to the gun cabinet is",
+    "the handlebar went into my belly an hour ago and now I feel dizzy and my heart is racing",
+    "34 weeks pregnant, paracetamol hasn't touched this headache and I see flashing lights",
+])
+def test_rules_v411_v412_red_flags(message):
+    assert triage(message).level is E, triage(message).reasons
+
+
+@pytest.mark.parametrize("message, level", [
+    ("I'm on warfarin and the clinic says my INR is 6.2", U),
+    ("was drilling a wall and a chip of something flew into my eye, it's watering", U),
+    ("my knee is hot and swollen since last night and I feel feverish", U),
+    ("my son fell off his scooter, his wrist is a funny shape", U),
+    ("34 weeks and she's been much quieter than usual today", U),
+])
+def test_rules_v411_same_day(message, level):
+    assert triage(message).level is level, triage(message).reasons
+
+
+@pytest.mark.parametrize("message, level", [
+    ("I'm taking co-codamol, can I also take paracetamol?", N),
+    ("my car key battery is gone, which one do I buy", N),
+    ("tonight feels like the right night to propose!", N),
+    ("we sorted out our wills and life insurance after the baby, we're better off now", N),
+    ("my voice has gone deeper than usual after a cold", S),
+    ("I don't want to live with this acne, what are my options?", N),
+    ("my face is puffy in the mornings", S),
+    ("hit my head on a cupboard, havent been sick, didnt pass out, small bump", U),
+    ("the bleeding hasn't stopped and it's pouring out of the cut", E),
+])
+def test_rules_v411_v412_look_alikes(message, level):
+    assert triage(message).level is level, triage(message).reasons

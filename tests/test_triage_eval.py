@@ -22,7 +22,7 @@ def test_the_set_has_the_promised_shape():
                                   "blind4", "probe4", "blind5", "blind6", "blind7", "blind8",
                                   "blind9", "blind10", "blind11", "blind12", "blind13",
                                   "blind14", "blind15", "blind16", "sweep5", "blind17",
-                                  "blind18"}
+                                  "blind18", "blind19", "blind20"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -61,6 +61,15 @@ def test_used_parts_do_not_regress(result):
     assert result["blind4"]["messages"] == result["blind5"]["messages"] == 80
     assert result["blind6"]["messages"] == result["blind7"]["messages"] == 80
     # sweep5: two thirds emergencies, its look-alikes mostly mild symptoms (self-care vs none).
+    # blind19 and blind20 (written to be hard: understated emergencies, carers, buried
+    # details), used for v4.11 and v4.12 on their emergencies and the clearest same-day
+    # misses; their remaining routine / self-care confusions were left, hence a lower floor.
+    for part in ("blind19", "blind20"):
+        scored = result[part]
+        assert scored["messages"] == 80, part
+        assert scored["emergency_recall"] >= 0.95, part
+        assert scored["accuracy"] >= 0.85, part
+        assert scored["over_triage_self_care"] <= 0.10, part
     sweep = result["sweep5"]
     assert sweep["messages"] == 186
     assert sweep["emergency_recall"] >= 0.97
@@ -81,7 +90,8 @@ def test_used_parts_do_not_regress(result):
 # (Scored once, then used: blind12 with v4.4 + speller 0.887 / 0.933, blind13 with v4.4 +
 # speller 0.787 / 0.800, blind14 with v4.5 0.875 / 0.900, blind15 with v4.6 0.825 / 0.867,
 # blind16 with v4.7 0.838 / 0.767, blind17 with v4.8 0.850 / 0.800, blind18 with v4.9
-# 0.863 / 0.833; docs/triage.md.)
+# 0.863 / 0.833, blind19 with v4.10 0.650 / 0.667, blind20 with v4.11 0.713 / 0.600;
+# docs/triage.md.)
 @pytest.mark.parametrize(("part", "recall", "accuracy"), [
     ("blind8", 0.60, 0.72),
 ])
