@@ -49,6 +49,9 @@ _POSSESSIVE = re.compile(r"^[A-Z][A-Za-z-]+['\u2019]s$")
 # the term as written is not known itself.
 WORD_VARIANTS: tuple[tuple[str, ...], ...] = (
     ("disease", "disorder", "illness", "condition", "problem"),
+    # a growth named by its organ: "thyroid tumor" is read as that organ's cancer when only the
+    # cancer is a known term (a benign growth has no entry of its own to lose)
+    ("cancer", "tumor", "tumour", "carcinoma"),
     ("renal", "kidney"), ("hepatic", "liver"), ("cardiac", "heart"), ("pulmonary", "lung"),
     ("gastric", "stomach"), ("cerebral", "brain"), ("ocular", "eye"), ("cutaneous", "skin"),
     ("dental", "tooth"), ("oral", "mouth"), ("nasal", "nose"), ("ovarian", "ovary"),

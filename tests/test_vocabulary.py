@@ -240,3 +240,18 @@ def test_equivalent_words_inside_a_term():
 
 def canon_all(vocab: Vocabulary, text: str) -> list[str]:
     return [m.entry.canonical for m in vocab.match(text)]
+
+
+def test_a_growth_named_by_its_organ_is_that_organs_cancer():
+    v = Vocabulary.builtin()
+    assert [m.entry.canonical for m in v.match("a thyroid tumor over 1 cm")] == ["thyroid cancer"]
+    assert [m.entry.canonical for m in v.match("kidney tumour")] == ["kidney cancer"]
+    # a known term is never swapped: a brain tumour is its own entry
+    assert [m.entry.canonical for m in v.match("brain tumour")] == ["brain tumor"]
+
+
+def test_coffee_grounds_in_vomit_is_blood_not_caffeine():
+    v = Vocabulary.builtin()
+    assert [m.entry.canonical for m in v.match("she vomited something like coffee grounds")] == [
+        "vomiting blood"]
+    assert "caffeine" in [m.entry.canonical for m in v.match("is coffee bad for my heart?")]
