@@ -80,6 +80,9 @@ class Settings:
         "The suicide and crisis line shown first for crisis language.",
         default="988 (call or text, Suicide & Crisis Lifeline)",
     )
+    triage_detector: bool = _doc(
+        "Let the learned emergency detector (medcite.triage_model) raise a message the red-flag "
+        "rules did not call an emergency (off: the rules alone).", default=True)
     # -- retrieval (medcite.lexical, medcite.dense, medcite.fuse, medcite.rerank) --
     dense: bool = _doc(
         "Compute MiniLM vectors at ingest and use dense retrieval beside BM25 (off: BM25 alone).",

@@ -3,7 +3,7 @@
 `triage(message)` decides how soon the reader should get care (emergency, urgent, routine,
 self-care, or none for a plain information question), quotes the words of the message each
 decision rests on, and writes a short action line from the settings (emergency number, crisis
-line). It is rule-based and deterministic:
+line). It is deterministic: rules first, then one learned check:
 
 1. concepts (`data/triage/redflags.yaml`) are matched with precompiled regular expressions;
 2. each mention is checked in its context (`data/triage/context.yaml`): negated ("no chest
@@ -12,7 +12,9 @@ line). It is rule-based and deterministic:
    idea is NegEx (Chapman et al., J Biomed Inform 2001;34:301-10); the phrases are ours;
 3. rules combine current mentions into findings (chest pain + sweating -> emergency), modifiers
    (pregnancy, babies, older adults, blood thinners, kidney failure, weak immune system) raise a
-   routine decision, and red flags from the library's own handouts join in (`medcite.redflags`).
+   routine decision, and red flags from the library's own handouts join in (`medcite.redflags`);
+4. a learned detector (`medcite.triage_model`, setting `triage_detector`) reads the whole message
+   and may raise a decision the rules did not make an emergency to one; it never lowers one.
 
 >>> t = triage("My mother takes magnesium and is having a seizure right now")
 >>> t.level.value, t.reasons[0].quote
@@ -459,8 +461,17 @@ def triage(message: str, settings: Settings | None = None,
     ['seizur']
     """
     settings = settings or Settings()
-    result = _triage(message or "", settings, library_flags)
-    repaired = respell(message or "", rules().spelling_words)
+    result = _respelt(message or "", settings, library_flags)
+    if settings.triage_detector:
+        result = _second_opinion(message or "", result, settings)
+    return result
+
+
+def _respelt(message: str, settings: Settings,
+             library_flags: LibraryRedFlags | None) -> Triage:
+    """The rules' decision, read again with misspelt red-flag words put right."""
+    result = _triage(message, settings, library_flags)
+    repaired = respell(message, rules().spelling_words)
     if not repaired.changed:
         return result
     second = _triage(repaired.text, settings, library_flags)
@@ -470,6 +481,29 @@ def triage(message: str, settings: Settings | None = None,
         start, end = repaired.original_span(reason.start, reason.end)
         reason.start, reason.end, reason.quote = start, end, repaired.original[start:end]
     return second
+
+
+def _second_opinion(message: str, result: Triage, settings: Settings) -> Triage:
+    """Raise to emergency when the learned detector (`medcite.triage_model`) reads one.
+
+    The detector only raises: a rules emergency stays as it is. Its reason quotes the sentence
+    that weighed most toward an emergency; the rules' own reasons follow it.
+    """
+    if result.level is TriageLevel.EMERGENCY or not message.strip():
+        return result
+    from .triage_model import detector  # loaded on first use, like the rules
+
+    model = detector()
+    p = model.raises(message, rules_found_nothing=result.level is TriageLevel.NONE)
+    if p is None:
+        return result
+    start, end = model.emergency.strongest_span(message)
+    crisis = result.crisis or model.crisis.score(message) >= model.threshold
+    finding = Finding(f"reads as an emergency as a whole (learned detector, {p:.2f})",
+                      TriageLevel.EMERGENCY, message[start:end], start, end)
+    return Triage(TriageLevel.EMERGENCY, [finding, *result.reasons][:_MAX_REASONS],
+                  _action(TriageLevel.EMERGENCY, crisis, settings, rules().messages),
+                  crisis=crisis)
 
 
 def _triage(message: str, settings: Settings,

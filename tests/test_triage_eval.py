@@ -22,7 +22,8 @@ def test_the_set_has_the_promised_shape():
                                   "blind4", "probe4", "blind5", "blind6", "blind7", "blind8",
                                   "blind9", "blind10", "blind11", "blind12", "blind13",
                                   "blind14", "blind15", "blind16", "sweep5", "blind17",
-                                  "blind18", "blind19", "blind20"}
+                                  "blind18", "blind19", "blind20", "blind21",
+                                  "blind22"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -70,6 +71,14 @@ def test_used_parts_do_not_regress(result):
         assert scored["emergency_recall"] >= 0.95, part
         assert scored["accuracy"] >= 0.85, part
         assert scored["over_triage_self_care"] <= 0.10, part
+    # blind21 and blind22 (same brief), scored once with rules v4.12 alone and with the learned
+    # detector, then added to the detector's training parts.
+    for part in ("blind21", "blind22"):
+        scored = result[part]
+        assert scored["messages"] == 80, part
+        assert scored["emergency_recall"] >= 0.95, part
+        assert scored["accuracy"] >= 0.80, part
+        assert scored["over_triage_self_care"] <= 0.10, part
     sweep = result["sweep5"]
     assert sweep["messages"] == 186
     assert sweep["emergency_recall"] >= 0.97
@@ -87,13 +96,15 @@ def test_used_parts_do_not_regress(result):
 # do NOT hold on fresh wordings; these are floors, not claims.
 # blind8: rules v4.3, 0.725 accuracy, emergency recall 0.600 (18 of 30), over-triage 1 of 12
 # (its misses were shown to the rules author once, by mistake, while writing v4.8; not used).
+# It is not among the learned detector's training parts either: rules v4.12 alone 0.775 / 0.700,
+# with the detector 0.863 / 0.933.
 # (Scored once, then used: blind12 with v4.4 + speller 0.887 / 0.933, blind13 with v4.4 +
 # speller 0.787 / 0.800, blind14 with v4.5 0.875 / 0.900, blind15 with v4.6 0.825 / 0.867,
 # blind16 with v4.7 0.838 / 0.767, blind17 with v4.8 0.850 / 0.800, blind18 with v4.9
 # 0.863 / 0.833, blind19 with v4.10 0.650 / 0.667, blind20 with v4.11 0.713 / 0.600;
 # docs/triage.md.)
 @pytest.mark.parametrize(("part", "recall", "accuracy"), [
-    ("blind8", 0.60, 0.72),
+    ("blind8", 0.90, 0.85),
 ])
 def test_the_unused_blind_parts_are_reported(result, part, recall, accuracy):
     scored = result[part]

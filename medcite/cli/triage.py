@@ -49,18 +49,26 @@ def triage_cmd(ctx: click.Context, message: str, as_json: bool) -> None:
               help="A JSONL set of {text, level} messages (default: the packaged test set).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--errors", "show_errors", is_flag=True, help="List the messages triaged wrongly.")
+@click.option("--rules-only", is_flag=True,
+              help="Score the red-flag rules without the learned emergency detector.")
 @click.pass_context
 def eval_triage(ctx: click.Context, set_path: Path | None, as_json: bool,
-                show_errors: bool) -> None:
+                show_errors: bool, rules_only: bool) -> None:
     """Score triage on a labelled message set (per-level precision/recall, over-triage).
 
     \b
     Example:
         medcite eval triage --json
+        medcite eval triage --rules-only --errors
     """
+    from dataclasses import replace
+
     from ..triage_eval import evaluate
 
-    result = evaluate(set_path, app_of(ctx).settings)
+    settings = app_of(ctx).settings
+    if rules_only:
+        settings = replace(settings, triage_detector=False)
+    result = evaluate(set_path, settings)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
