@@ -45,7 +45,10 @@ __all__ = ["Context", "Mention", "Rules", "general_red_flags", "rules", "triage"
 
 _WORD = re.compile(r"[\w']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[!?])(?=\S)")
-_CLAUSE_BREAK = re.compile(r"\b(?:but|however|although|though|except|whereas|and now)\b", re.I)
+# ", now ..." starts the present after a past event ("a sore from new shoes a week ago, now the
+# redness has spread"): a clause of its own for the past check (v4.13).
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:but|however|although|though|except|whereas|and now)\b|,(?= now\b)", re.I)
 _CHUNK_BREAK = re.compile(r"[,:]|\b(?:but|and then|so)\b", re.I)
 # Question words that make an information question about a finding ("can X cause seizures?").
 _ASKS_ABOUT = re.compile(
@@ -63,6 +66,9 @@ _MODIFIER_LABELS = {
 _RAISE_ROUTINE = tuple(name for name in _MODIFIER_LABELS if name != "young_child")
 _RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
+# A decision resting only on how long something has lasted is not made same-day by who has it:
+# months of heartburn in pregnancy, or a year of slowly worsening memory at 77 (v4.14).
+_NOT_RAISED = frozenset({"symptoms that have lasted weeks or keep coming back"})
 _COMMA = re.compile(r"[,;]")
 _NEW_STATEMENT = re.compile(
     r"\s*(?:and |so )?(?:he|she|i|they|we|you|his|her|my|their|our|hes|shes|im|"
@@ -522,8 +528,9 @@ def _triage(message: str, settings: Settings,
         return Triage(TriageLevel.NONE, [], _action(TriageLevel.NONE, False, settings, k.messages))
     level = min((f.level for f in findings), key=lambda lv: lv.rank)
     reasons = _top_reasons(findings, level)
-    level, raised = _raise(level, found, ctx)
-    reasons = raised + reasons
+    if not all(f.finding in _NOT_RAISED for f in reasons):
+        level, raised = _raise(level, found, ctx)
+        reasons = raised + reasons
     return Triage(level, reasons, _action(level, crisis, settings, k.messages), crisis=crisis)
 
 

@@ -1,7 +1,7 @@
 """Evaluate triage on a labelled message set: `medcite eval triage`.
 
 A set is JSON Lines, one message per line: ``{"id", "text", "level", "note"}`` where `level` is a
-`TriageLevel` value. The packaged set (docs/triage.md) has twenty-seven parts, in the order
+`TriageLevel` value. The packaged set (docs/triage.md) has twenty-nine parts, in the order
 written: `heldout` (before any rule, never used to tune), `dev` (used to write rules v1), `late`
 (fresh phrasings written after v1, then used to write v2), `blind` (written before v2), `late2`
 (emergencies beyond the issue's list, written after v2, then used for v3), `blind3` (written after
@@ -12,8 +12,10 @@ v4.5, v4.6 and v4.7), `sweep5` (a second engineer's two lay wordings and one loo
 sixty can't-miss emergencies the rules author listed, used for v4.8), `blind17` (scored once with
 v4.8, then used for v4.9), `blind18` (scored once with v4.9, then used for v4.10), `blind19`
 (scored once with v4.10, then used for v4.11), `blind20` (scored once with v4.11, then used
-for v4.12), and `blind21` and `blind22` (scored once with v4.12 alone and with the learned
-detector, then added to its training parts). blind, blind3
+for v4.12), `blind21` and `blind22` (scored once with v4.12 alone and with the learned
+detector, then used for v4.13 and added to its training parts), `blind23` (scored once with
+v4.13 and the detector) and `blind24` (scored once with v4.14 and the detector), both then used
+for v4.14 and the detector. blind, blind3
 and blind4 were scored frozen and then used to write v4; blind5 then v4.1, blind6 v4.2, blind7
 v4.3, blind9 and blind10 v4.4, blind11 the speller, blind12 and blind13 v4.5, blind14 v4.6, blind15
 v4.7, blind16 and sweep5 v4.8, blind17 v4.9, blind18 v4.10, blind19 v4.11, blind20 v4.12; blind8 has not been used to tune, but
@@ -43,7 +45,8 @@ from .triage import rules, triage
 LEVELS = [level.value for level in TriageLevel]
 PARTS = ("heldout", "dev", "late", "blind", "late2", "blind3", "blind4", "probe4", "blind5",
          "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-         "blind14", "blind15", "blind16", "sweep5", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22")
+         "blind14", "blind15", "blind16", "sweep5", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22",
+         "blind23", "blind24")
 # The parts the learned detector (medcite.triage_model) is trained on: every packaged part but
 # blind8, kept out of all tuning (docs/triage.md).
 TRAINING_PARTS = tuple(p for p in PARTS if p != "blind8")

@@ -578,3 +578,56 @@ def test_rules_v411_same_day(message, level):
 ])
 def test_rules_v411_v412_look_alikes(message, level):
     assert triage(message).level is level, triage(message).reasons
+
+
+# Rules v4.13 (from blind21's and blind22's misses, after each was scored once): clinical
+# shorthand for a blocked limb artery, a cast with pale toes that barely move, a headache
+# painkillers do not touch with sparkly lights and a puffy face in late pregnancy, a fracture
+# described at length, a fragment in the right or left eye, bites "by" an animal, a bite that
+# is now puffy, red and warm, and ", now ..." ending a past clause.
+@pytest.mark.parametrize("message, level", [
+    ("82F, sudden severe L arm pain 30 min, hand cold and pale, no radial pulse", E),
+    ("her wrist went in plaster yesterday and tonight her fingers have gone pale and she can "
+     "barely move them", E),
+    ("I'm 36 weeks, my face looks swollen this morning and I have a headache that tylenol isn't "
+     "helping", E),
+    ("my son fell off the climbing frame and his arm is sore and swollen and looks a bit of a "
+     "funny shape", U),
+    ("our dog bit my daughter's hand this morning and broke the skin", U),
+    ("got bitten by a stray cat on holiday, the bite is now swollen, red and hot", U),
+    ("had a blister on my heel from hiking 5 days ago, now the area is red and the redness has "
+     "spread", U),
+    ("was hammering a nail and a bit of metal shot into my left eye", U),
+])
+def test_rules_v413(message, level):
+    assert triage(message, Settings(triage_detector=False)).level is level, triage(message).reasons
+
+
+@pytest.mark.parametrize("message, level", [
+    ("I had a seizure years ago, now I'm wondering what foods have magnesium?", N),
+    ("my hands go cold and pale in cold weather and turn pink again when I warm up", S),
+    ("grazed my knee yesterday, it's a bit red round the edges but healing", S),
+    ("my feet are always cold, is that a circulation thing?", S),
+])
+def test_rules_v413_look_alikes(message, level):
+    assert triage(message).level is level, triage(message).reasons
+
+
+# Rules v4.14 (from blind23's and blind24's misses, each scored once with the detector first): a
+# heart that "pumps blood round the body" is not bleeding; a decision resting only on how long
+# a symptom has lasted is not raised by pregnancy or age; a clinician's "T 38.3" is a fever;
+# loin pain with a fever, itchy palms and soles in pregnancy, and diarrhoea on chemotherapy are
+# same-day; "sats 86%" and "new onset SOB" are read in clinical shorthand.
+@pytest.mark.parametrize("message, level", [
+    ("for my homework: how does the heart pump blood around the body?", N),
+    ("I'm 30 weeks pregnant and I've had indigestion every evening for weeks, what's safe?", R),
+    ("68F, T 38.6, L flank pain, rigors since this am", U),
+    ("I'm 33 weeks and my palms and the soles of my feet are so itchy I can't sleep", U),
+    ("my husband is on chemo and has had diarrhoea six times since this morning", U),
+    # and from blind24's misses, after it was scored once with v4.14 and the detector
+    ("52F, new onset SOB this morning, sats 89% on air, 2 weeks post knee surgery", E),
+    ("my INR at the anticoagulation clinic today came back at 7.1 but I feel fine", U),
+    ("I sob every night since the breakup, is that normal?", N),
+])
+def test_rules_v414(message, level):
+    assert triage(message, Settings(triage_detector=False)).level is level, triage(message).reasons

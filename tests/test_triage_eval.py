@@ -23,7 +23,7 @@ def test_the_set_has_the_promised_shape():
                                   "blind9", "blind10", "blind11", "blind12", "blind13",
                                   "blind14", "blind15", "blind16", "sweep5", "blind17",
                                   "blind18", "blind19", "blind20", "blind21",
-                                  "blind22"}
+                                  "blind22", "blind23", "blind24"}
     levels = Counter(row["level"] for row in rows)
     assert len(rows) >= 200
     assert levels["emergency"] >= 60
@@ -71,9 +71,9 @@ def test_used_parts_do_not_regress(result):
         assert scored["emergency_recall"] >= 0.95, part
         assert scored["accuracy"] >= 0.85, part
         assert scored["over_triage_self_care"] <= 0.10, part
-    # blind21 and blind22 (same brief), scored once with rules v4.12 alone and with the learned
-    # detector, then added to the detector's training parts.
-    for part in ("blind21", "blind22"):
+    # blind21 to blind24 (same brief), each scored once with the rules of the day alone and with
+    # the learned detector, then used for v4.13 / v4.14 and the detector's training parts.
+    for part in ("blind21", "blind22", "blind23", "blind24"):
         scored = result[part]
         assert scored["messages"] == 80, part
         assert scored["emergency_recall"] >= 0.95, part
