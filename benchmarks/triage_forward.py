@@ -7,7 +7,7 @@ For each part (default: blind5 to the newest blindN, in the order of `triage_eva
 - the red-flag rules are those of the commit that added the part (every part was committed
   before any rule was written from it), run from a git worktree of that commit;
 - the learned detector (medcite.triage_model, today's code and settings) is trained only on the
-  parts written before it.
+  parts written before it (less heldout and blind8, which no tuning sees).
 So neither half has seen the part it is scored on. Prints, per part and in total, emergency
 recall of the rules alone and of rules + detector, and the non-emergencies each calls an
 emergency. Needs the git history (a full clone) and a few minutes; not part of the test suite.
@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from medcite import triage_model
-from medcite.triage_eval import PARTS, default_sets, load_set
+from medcite.triage_eval import PARTS, UNTUNED_PARTS, default_sets, load_set
 
 ROOT = Path(__file__).resolve().parents[1]
 _RUN_OLD_RULES = """
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> None:
         try:
             for part in parts:
                 rows = load_set(sets[part])
-                earlier = PARTS[:PARTS.index(part)]
+                earlier = [p for p in PARTS[:PARTS.index(part)] if p not in UNTUNED_PARTS]
                 model = triage_model.train(
                     [r for p in earlier for r in load_set(sets[p])], earlier)
                 old = rules_of_the_day(part, Path(tmp))

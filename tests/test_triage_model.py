@@ -70,6 +70,7 @@ def test_the_shipped_weights_are_what_the_packaged_parts_train():
                          .read_text(encoding="utf-8"))
     assert tuple(shipped["trained_on"]) == TRAINING_PARTS
     assert "blind8" not in shipped["trained_on"]  # kept out of all tuning
+    assert "heldout" not in shipped["trained_on"]
     again = train_packaged().to_dict()
     for name in ("emergency", "crisis"):
         assert again[name]["bias"] == pytest.approx(shipped[name]["bias"], abs=1e-5)
