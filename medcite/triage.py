@@ -66,9 +66,6 @@ _MODIFIER_LABELS = {
 _RAISE_ROUTINE = tuple(name for name in _MODIFIER_LABELS if name != "young_child")
 _RAISE_SELF_CARE = ("young_infant",)
 _MAX_REASONS = 5
-# A decision resting only on how long something has lasted is not made same-day by who has it:
-# months of heartburn in pregnancy, or a year of slowly worsening memory at 77 (v4.14).
-_NOT_RAISED = frozenset({"symptoms that have lasted weeks or keep coming back"})
 _COMMA = re.compile(r"[,;]")
 _NEW_STATEMENT = re.compile(
     r"\s*(?:and |so )?(?:he|she|i|they|we|you|his|her|my|their|our|hes|shes|im|"
@@ -181,6 +178,7 @@ class Rule:
     any: tuple[str, ...] = ()
     chronic_lowers: bool = False
     unless: tuple[str, ...] = ()
+    modifiers_raise: bool = True  # `modifiers: ignore` in the rules file
 
 
 class Rules:
@@ -191,9 +189,11 @@ class Rules:
         self.modifiers = {name: _compile(p, False) for name, p in redflags["modifiers"].items()}
         self.rules = [
             Rule(r["finding"], TriageLevel(r["level"]), tuple(r["all"]), tuple(r.get("any", ())),
-                 r.get("chronic") == "lower", tuple(r.get("unless", ())))
+                 r.get("chronic") == "lower", tuple(r.get("unless", ())),
+                 r.get("modifiers") != "ignore")
             for r in redflags["rules"]
         ]
+        self.not_raised = frozenset(r.finding for r in self.rules if not r.modifiers_raise)
         known = set(self.concepts) | set(self.modifiers)
         for rule in self.rules:
             missing = set(rule.all + rule.any + rule.unless) - known
@@ -528,7 +528,9 @@ def _triage(message: str, settings: Settings,
         return Triage(TriageLevel.NONE, [], _action(TriageLevel.NONE, False, settings, k.messages))
     level = min((f.level for f in findings), key=lambda lv: lv.rank)
     reasons = _top_reasons(findings, level)
-    if not all(f.finding in _NOT_RAISED for f in reasons):
+    # Months of heartburn in pregnancy, or a year of slowly worsening memory at 77, are not made
+    # same-day by who has them (rules marked `modifiers: ignore`, v4.14).
+    if not all(f.finding in k.not_raised for f in reasons):
         level, raised = _raise(level, found, ctx)
         reasons = raised + reasons
     return Triage(level, reasons, _action(level, crisis, settings, k.messages), crisis=crisis)

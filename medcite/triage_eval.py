@@ -45,8 +45,8 @@ from .triage import rules, triage
 LEVELS = [level.value for level in TriageLevel]
 PARTS = ("heldout", "dev", "late", "blind", "late2", "blind3", "blind4", "probe4", "blind5",
          "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-         "blind14", "blind15", "blind16", "sweep5", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22",
-         "blind23", "blind24")
+         "blind14", "blind15", "blind16", "sweep5", "blind17", "blind18", "blind19", "blind20",
+         "blind21", "blind22", "blind23", "blind24")
 # The parts the learned detector (medcite.triage_model) is trained on: every packaged part but
 # the two kept out of all tuning, heldout (the acceptance set's untouched half) and blind8.
 UNTUNED_PARTS = ("heldout", "blind8")

@@ -45,6 +45,8 @@ from typing import Any
 
 import numpy as np
 
+from .vocabulary import fold
+
 __all__ = ["Detector", "LinearModel", "detector", "features", "fit", "train_packaged"]
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -75,10 +77,6 @@ CRISIS_L2 = 0.1
 _FILE = "detector.json"
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
-
-
 def features(text: str) -> set[str]:
     """The binary features of a message: words, word pairs and each word's 4-letter pieces.
 
@@ -87,7 +85,7 @@ def features(text: str) -> set[str]:
     >>> "can't breathe" in features("Can't breathe")
     True
     """
-    words = _TOKEN.findall(_fold(text))
+    words = _TOKEN.findall(fold(text))
     found = set(words)
     found.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     for word in words:
@@ -190,7 +188,8 @@ class Detector:
         return {"about": "Learned emergency detector for medcite triage; written by "
                          "`python -m medcite.triage_model` (see medcite/triage_model.py).",
                 "features": {"words": True, "word_pairs": True, "char_n": CHAR_N},
-                "l2": L2, "crisis_l2": CRISIS_L2, "steps": STEPS, "min_chars": MIN_CHARS, "step_size": STEP_SIZE, "threshold": self.threshold,
+                "l2": L2, "crisis_l2": CRISIS_L2, "steps": STEPS, "step_size": STEP_SIZE,
+                "min_chars": MIN_CHARS, "threshold": self.threshold,
                 "threshold_no_finding": self.threshold_no_finding,
                 "trained_on": list(self.trained_on),
                 "emergency": model(self.emergency), "crisis": model(self.crisis)}
@@ -206,13 +205,11 @@ class Detector:
 def train(rows: Iterable[dict[str, Any]], trained_on: Sequence[str] = ()) -> Detector:
     """Fit both detectors on labelled rows (``{"text", "level", "note"}``)."""
     rows = list(rows)
-    texts = [r["text"] for r in rows]
-    emergency = [r["level"] == "emergency" for r in rows]
     emergencies = [r for r in rows if r["level"] == "emergency"]
+    emergency = fit([r["text"] for r in rows], [r["level"] == "emergency" for r in rows])
     crisis = fit([r["text"] for r in emergencies],
                  [bool(_CRISIS_NOTE.search(r.get("note", ""))) for r in emergencies], l2=CRISIS_L2)
-    return Detector(fit(texts, emergency), crisis, THRESHOLD, tuple(trained_on),
-                    THRESHOLD_NO_FINDING)
+    return Detector(emergency, crisis, THRESHOLD, tuple(trained_on))
 
 
 def train_packaged(parts: Sequence[str] | None = None) -> Detector:
