@@ -162,6 +162,8 @@ _ASKING = re.compile(
     r"send|give|suggest|inform)\b|\b(looking|searching) for (information|info|help|advice|"
     r"answers?)\b|\b(wondering|curious) (if|whether|what|how|why|about)\b"
     r"|\btell me\b|\bany (advice|info|information|suggestions?|ideas?|help)\b"
+    r"|\b(i am|i'm|im|we are|we're) (very |really |so )?(concerned|worried|scared|afraid|"
+    r"anxious|nervous) (about|of|that)\b"
     r"|\bi (don't|do not) (know|understand) (what|how|why|if|whether)\b",
     re.IGNORECASE)
 _NAME_LINE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z.]*){0,2}\.?$")
@@ -413,12 +415,15 @@ def analyze(message: str, vocabulary: Vocabulary | None = None) -> QueryAnalysis
 
 
 _CAUSE_WORD = re.compile(r"\bcaus(?:e|es|ed|ing)\b( by\b)?")
+_SENTENCE_SPAN = re.compile(r"[^.?!\n]+[.?!]*")
 
 
 def cause_agents(question: str, matches: list[Match], focus: list[str]) -> list[str]:
     """The focus entities a "does X cause Y?" question names as the cause X: those before the
-    verb, or after it in "is Y caused by X?". Empty when the question does not name both a
-    cause and an effect ("what causes gout?" asks about gout's causes, nothing else).
+    verb, or after it in "is Y caused by X?". Cause and effect must be named in the sentence
+    of the verb: a subject line naming Y, then "what are the causes of Y?", names no cause.
+    Empty when no sentence names both a cause and an effect ("what causes gout?" asks about
+    gout's causes, nothing else).
 
     >>> v = Vocabulary.builtin()
     >>> q = "Can diabetes cause hair loss?"
@@ -427,21 +432,28 @@ def cause_agents(question: str, matches: list[Match], focus: list[str]) -> list[
     >>> q = "Is my hair loss caused by diabetes?"
     >>> cause_agents(q, v.match(q), ["hair loss", "diabetes"])
     ['diabetes']
+    >>> q = "Gout. What are the causes of gout? Will he get kidney stones?"
+    >>> cause_agents(q, v.match(q), ["gout", "kidney stones"])
+    []
     """
-    verb = _CAUSE_WORD.search(fold(question))
-    if verb is None:
-        return []
-    by = bool(verb.group(1))
-    agents, effects = [], []
-    for m in matches:
-        name = m.entry.canonical
-        if name not in focus:
+    folded = fold(question)
+    for sentence in _SENTENCE_SPAN.finditer(folded):
+        verb = _CAUSE_WORD.search(folded, sentence.start(), sentence.end())
+        if verb is None:
             continue
-        before = m.end <= verb.start()
-        (agents if before != by else effects).append(name)
-    agents = list(dict.fromkeys(agents))
-    effects = [e for e in dict.fromkeys(effects) if e not in agents]
-    return agents if agents and effects else []
+        by = bool(verb.group(1))
+        agents, effects = [], []
+        for m in matches:
+            name = m.entry.canonical
+            if name not in focus or m.start < sentence.start() or m.end > sentence.end():
+                continue
+            before = m.end <= verb.start()
+            (agents if before != by else effects).append(name)
+        agents = list(dict.fromkeys(agents))
+        effects = [e for e in dict.fromkeys(effects) if e not in agents]
+        if agents and effects:
+            return agents
+    return []
 
 
 def focus_names(analysis: QueryAnalysis, vocabulary: Vocabulary | None = None,

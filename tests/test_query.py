@@ -294,6 +294,30 @@ def test_a_cause_question_names_its_cause_apart_from_its_effect():
         "electrical injury"
 
 
+def test_cause_and_effect_are_read_in_the_sentence_of_the_verb():
+    # A subject line naming the condition, then "what are the causes of" it, names no cause:
+    # the condition's own page answers in its causes, not in its complications.
+    message = ("Gout. What are the causes of gout? Will he get kidney stones from it later?")
+    a = analyze(message)
+    assert a.qtype == "causes" and "gout" in a.focus
+    assert a.agents == []
+    # a later sentence that does name both is still read
+    both = analyze("Migraine. I get headaches. Can high blood pressure cause migraine?")
+    assert both.agents == ["hypertension"]
+
+
+def test_reduce_keeps_a_stated_worry_as_part_of_the_question():
+    # "I am worried about X" is how many people ask about X; the question that follows
+    # ("what are the odds?") names nothing on its own.
+    message = ("My sister has lupus and a thyroid nodule. I am worried about thyroid cancer. "
+               "What are the odds? Her doctor is watching it.")
+    assert reduce_message(message) == ("I am worried about thyroid cancer. What are the odds?")
+    assert "thyroid cancer" in analyze(message).focus
+    # a worry in passing is not a question when nothing else asks either: content is kept
+    assert reduce_message("We're concerned that the rash is spreading.") == (
+        "We're concerned that the rash is spreading.")
+
+
 def test_a_complaint_and_a_guess_is_not_a_symptoms_question():
     assert analyze("tired all the time. could it be low iron anemia?").qtype != "symptoms"
 
