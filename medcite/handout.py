@@ -145,7 +145,7 @@ _POINTER = re.compile(r"^(?:see|watch|get more|read|learn more|click|visit|check
                       r"to learn more|find out)\b|www\.|https?://|\b1-8\d\d-", re.I)
 EMERGENCY_MAX_WORDS = 30  # an emergency item is read at a glance
 # Living with a condition is often told inside its treatment text ("Physiotherapy can help
-# patients cope...", "Walkers and wheelchairs can assist with everyday activities"): such a
+# patients cope...", "a cane or a walker helps with daily tasks"): such a
 # sentence may go to "Self-care and living with it" although its heading is about treatment.
 _LIVING_WITH = _stems("cope coping everyday walker walkers wheelchair wheelchairs cane canes "
                       "independence independently")

@@ -199,7 +199,7 @@ def _inline_lists(text: str) -> Iterable[tuple[str, TriageLevel, int, int]]:
             head = body[starts[-1] if starts else 0:opener.end()].strip()
             level = heading_level(head)
             if level is None and _SIGNS.search(head) and len(starts) > 1:
-                # "... call 9-1-1 if someone is having them. Those symptoms include - ...":
+                # "... phone 911 when you notice these. The warning signs are - ...":
                 # a list of signs right after the sentences that say what to do about them.
                 # ("If the person collapses, call 911. Symptoms of overdose include:" is not:
                 # the call is for the collapse, not for each symptom.)

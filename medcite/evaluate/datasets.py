@@ -252,9 +252,9 @@ def medquad_twins(answers: Sequence[dict[str, str]], corpus: Path,
     >>> import json, tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "c.jsonl").write_text(json.dumps({"id": "Q1", "question": "What is gout?",
-    ...     "answer": "Gout is a form of arthritis that causes sudden severe pain in a joint."}))
-    >>> medquad_twins([{"id": "a1", "text": "Gout is a form of arthritis that causes sudden "
-    ...     "severe pain in a joint."}], folder / "c.jsonl")
+    ...     "answer": "Gout flares when urate crystals settle in a joint and make it hot."}))
+    >>> medquad_twins([{"id": "a1", "text": "Gout flares when urate crystals settle in a "
+    ...     "joint and make it hot."}], folder / "c.jsonl")
     {'a1': ['Q1']}
     """
     def words(text: str) -> list[str]:
