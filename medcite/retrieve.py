@@ -175,6 +175,8 @@ class Retrieval:
         unknown = set(retrievers) - set(RETRIEVERS)
         if unknown:
             raise MedciteError(f"unknown retriever(s) {sorted(unknown)}; use lexical and/or dense")
+        if not query.strip():
+            raise MedciteError("the question is empty")
         if k <= 0:
             return []
         filters = filters or Filters()

@@ -176,6 +176,8 @@ def test_sources_and_upload(world, tmp_path):
     assert shown["passages"][0]["text"] in NOTE
     assert client.get("/api/sources/nope:1").status_code == 404
     assert client.get("/api/sources", params={"type": "wizardry"}).status_code == 422
+    blank = client.get("/api/search", params={"q": "   "})
+    assert blank.status_code == 400 and "question is empty" in blank.text
     r = client.post("/api/sources", headers=_headers(tokens, "editor"),
                     files={"file": ("cramps.md", b"# Leg cramps\n\nStretching may help.\n")})
     assert r.status_code == 200 and r.json()["added"] == 1

@@ -35,6 +35,10 @@ def test_search_reindex_and_json(tmp_path, monkeypatch):
     assert run("-L", lib, "search", "gout", "--year-min", "2022").output.strip() == (
         "No passages found.")
 
+    blank = run("-L", lib, "search", "   ")
+    assert blank.exit_code == 2 and "the question is empty" in blank.output
+    assert "Traceback" not in blank.output
+
     reindexed = run("-L", lib, "reindex")
     assert reindexed.exit_code == 0 and "lexical: 2 passages indexed" in reindexed.output
 
