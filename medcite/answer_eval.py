@@ -117,6 +117,7 @@ def _evaluate(app: Any, schema: dict[str, Any], todo: list[Any],
                                                for n in numbers(c.text)).elements()),
                 "negations_said": sorted(Counter(w for c in answer.claims()
                                                  for w in negations(c.text)).elements()),
+                "repeated_claims": repeated_claims([c.text for c in answer.claims()]),
             }
             if audience == "patient":
                 row["top_cited_patient"], row["grade_patient"] = _top_cited_grade(
@@ -130,6 +131,22 @@ def _evaluate(app: Any, schema: dict[str, Any], todo: list[Any],
         if i % 10 == 0:
             log(f"  {i}/{len(todo)} questions")
     return {"summary": _summarise(rows, timings), "rows": rows}
+
+
+def repeated_claims(texts: list[str]) -> int:
+    """Pairs of claims in one answer where one restates the other (`grounding.restates`: one
+    claim's content words, two or more, nearly all in the other, with the same negations). A
+    claim quoted twice counts too.
+
+    >>> repeated_claims(["Dementia is not a specific disease.", "It is not a specific disease.",
+    ...                  "Memory loss alone does not mean dementia."])
+    1
+    """
+    from .grounding import restates, terms
+
+    said = [(terms(t), negations(t)) for t in texts]
+    return sum(restates(*a, *b) or restates(*b, *a)
+               for i, a in enumerate(said) for b in said[i + 1:])
 
 
 def _numbers_in_cited_passages(app: Any, answer: Answer) -> tuple[int, int]:
@@ -221,6 +238,11 @@ def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, An
             and r["patient"]["negations_said"] == r["clinician"]["negations_said"]
             for r in both),
         "compared_pairs": len(both),
+        # answers (either audience) in which one claim restates another
+        "answers_with_repeats": sum(r[a].get("repeated_claims", 0) > 0 for r in rows
+                                    for a in ("patient", "clinician")),
+        "repeated_claim_pairs": sum(r[a].get("repeated_claims", 0) for r in rows
+                                    for a in ("patient", "clinician")),
         "ask_p50_ms": round(percentile(ms, 50), 1) if ms else None,
         "ask_p95_ms": round(percentile(ms, 95), 1) if ms else None,
     }

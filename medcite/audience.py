@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .grounding import strip_citation_markers
+from .grounding import negations, restates, strip_citation_markers, terms
 from .text import list_points, word_count
 from .writers import DraftClaim, Span
 
@@ -69,29 +69,44 @@ def split_points(text: str) -> list[int]:
 
 
 def render_claim(claim: DraftClaim, audience: str, seen: set[str] | None = None,
-                 taken: set[tuple[str, int]] | None = None) -> list[DraftClaim]:
+                 taken: set[tuple[str, int]] | None = None,
+                 said: list[tuple[DraftClaim, set[str], list[str]]] | None = None,
+                 ) -> list[DraftClaim]:
     """The claim as one or more claims for `audience` (see the module docstring).
 
     `seen` collects the terms already glossed in this answer (each is glossed once); `taken`
     the (passage id, start) of every span shown so far, so a plainer alternate is never shown
-    twice.
+    twice; `said` what the answer's other claims state (see `plainest`).
     """
     if audience not in LAY_AUDIENCES:
         return [claim]
-    claim = plainest(claim, taken if taken is not None else set())
+    claim = plainest(claim, taken if taken is not None else set(), said)
     pieces = _split(claim) if len(claim.spans) == 1 else [claim]
     seen = set() if seen is None else seen
     return [DraftClaim(lay_words(p.text, seen), p.spans) for p in pieces]
 
 
-def plainest(claim: DraftClaim, taken: set[tuple[str, int]]) -> DraftClaim:
+def plainest(claim: DraftClaim, taken: set[tuple[str, int]],
+             said: list[tuple[DraftClaim, set[str], list[str]]] | None = None) -> DraftClaim:
     """The claim, or its plainest alternate not shown yet (the writer vouches that both state
-    the same numbers and negations from the same source; see `DraftClaim.alternates`)."""
+    the same numbers and negations from the same source; see `DraftClaim.alternates`).
+
+    `said` holds (claim, terms, negations) for every claim of the answer: an alternate that
+    restates another claim ("It is not a specific disease." where a key point already says
+    "Dementia is not a specific disease.") is passed over, and a chosen one joins `said`.
+    """
     for alt in claim.alternates:
         key = (alt.spans[-1].hit.passage.id, alt.spans[-1].start)
-        if key not in taken:
-            taken.add(key)
-            return alt
+        if key in taken:
+            continue
+        words, nots = terms(alt.text), negations(alt.text)
+        if said is not None and any(restates(words, nots, t, n) or restates(t, n, words, nots)
+                                    for owner, t, n in said if owner is not claim):
+            continue
+        taken.add(key)
+        if said is not None:
+            said.append((claim, words, nots))
+        return alt
     return claim
 
 

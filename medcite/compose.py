@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .audience import reading_grade, render_claim
-from .grounding import strip_citation_markers
+from .grounding import negations, strip_citation_markers, terms
 from .models import (
     Answer,
     AnswerSection,
@@ -72,10 +72,12 @@ def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draf
     glossed: set[str] = set()
     # Spans the draft shows: a plainer alternate (lay audiences) must not repeat one of them.
     taken = {(s.hit.passage.id, s.start) for d in draft.sections for c in d.items for s in c.spans}
+    # ... nor restate another claim (what each drafted claim says, in words and negations).
+    said = [(c, terms(c.text), negations(c.text)) for d in draft.sections for c in d.items]
     for dsec in draft.sections:
         section = AnswerSection(dsec.id, dsec.title)
         for dclaim in dsec.items:
-            for shown in render_claim(dclaim, audience, glossed, taken):
+            for shown in render_claim(dclaim, audience, glossed, taken, said):
                 claim = Claim(shown.text)
                 for span in shown.spans:
                     src = span.hit.source

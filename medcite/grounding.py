@@ -87,6 +87,39 @@ def terms(text: str) -> set[str]:
     return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
 
 
+def containment(a: set[str], b: set[str]) -> float:
+    """|a & b| / |a| (0 when either is empty): how much of statement `a` statement `b` already
+    says. Jaccard misses a short sentence inside a long one.
+
+    >>> containment({"specific", "disease"}, {"dementia", "memory", "specific", "disease"})
+    1.0
+    """
+    return len(a & b) / len(a) if a and b else 0.0
+
+
+REPEAT_CONTAINMENT = 0.8  # a sentence this much inside another says nothing new
+
+
+def restates(a_terms: set[str], a_negations: list[str], b_terms: set[str],
+             b_negations: list[str]) -> bool:
+    """Whether sentence a says nothing that sentence b does not: a's content words (two or
+    more) are nearly all in b, with the same negations ("It is not a specific disease." after
+    "Dementia is not a specific disease."). Not symmetric: a longer sentence that contains a
+    short one adds to it. Different negations are different claims, however many words they
+    share.
+
+    >>> restates({"specific", "disease"}, ["not"], {"dementia", "specific", "disease"}, ["not"])
+    True
+    >>> restates({"dementia", "specific", "disease"}, ["not"], {"specific", "disease"}, ["not"])
+    False
+    >>> restates({"specific", "disease"}, [], {"dementia", "specific", "disease"}, ["not"])
+    False
+    """
+    if len(a_terms) < 2 or sorted(a_negations) != sorted(b_negations):
+        return False
+    return containment(a_terms, b_terms) >= REPEAT_CONTAINMENT
+
+
 def topic_terms(question: str, analysis: QueryAnalysis | None = None) -> set[str]:
     """The terms an answer must be about (focus entities, else non-generic content words)."""
     if analysis is not None and analysis.focus:

@@ -99,3 +99,28 @@ def test_an_inline_list_is_shown_item_by_item_to_lay_readers():
     assert numbers(said) == numbers(LIST) and negations(said) == negations(LIST)
     assert [c.text for c in render_claim(_list_claim(), "clinician")] == [LIST]
     assert reading_grade([p.text for p in pieces]) < reading_grade([LIST])
+
+
+def test_a_plainer_alternate_that_restates_another_claim_is_not_shown():
+    # The patient rendering swaps a claim for a plainer sentence of the same source; it must
+    # not pick one that repeats what another claim of the answer already says.
+    from medcite.audience import plainest
+    from medcite.grounding import terms
+
+    text = ("Dementia names a loss of memory and thinking severe enough to upset daily life. "
+            "It is not a specific disease. Dementia is not one specific disease.")
+    passage = Passage("p1", "s1", 0, "", text, 0, len(text))
+    hit = Hit(passage, Source(id="s1", title="Dementia"), 1.0)
+
+    def claim(sentence: str, alternates=()) -> DraftClaim:
+        start = text.index(sentence)
+        return DraftClaim(sentence, [Span(hit, start, start + len(sentence))],
+                          list(alternates))
+
+    other = claim("Dementia is not one specific disease.")
+    first = claim(text.split(". ")[0] + ".", [claim("It is not a specific disease.")])
+    said = [(c, terms(c.text), negations(c.text)) for c in (first, other)]
+    assert plainest(first, set(), said) is first
+    # without the other claim in the answer, the alternate is shown
+    alone = [(first, terms(first.text), negations(first.text))]
+    assert plainest(first, set(), alone).text == "It is not a specific disease."

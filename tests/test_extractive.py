@@ -158,6 +158,11 @@ def _hit(pid: str, text: str, title: str = "Sinus infections"):
     "Please use the following links to read more about each sinus condition.",
     "More on sinus infections is at sinushelp.org for anyone who wants it.",
     "Sinus Infection Basics Nasal Sprays Sinus Surgery Allergy Testing Sinus Rinses",
+    # sentences about the page itself
+    "Much of this information comes from a registry of rare sinus conditions.",
+    "The table below shows how often each sinus symptom is seen.",
+    "A medical dictionary can help with the words used on this page.",
+    "These resources address the diagnosis or management of chronic sinusitis.",
 ])
 def test_navigation_lines_are_recognised(line):
     from medcite.writers.extractive import is_navigation
@@ -199,3 +204,31 @@ def test_bottom_line_leads_with_the_best_ranked_passage_that_answers():
     assert chosen[0].hit.passage.id == "p1"
     # No other passage says more of the bottom line than the lead's own.
     assert sum(c.hit.passage.id == "p2" for c in chosen) <= 1
+
+
+def test_a_sentence_that_restates_a_chosen_one_is_not_chosen_again():
+    from medcite.writers.extractive import select
+
+    # Two twin pages: the second's short sentence says nothing the first's long one has not.
+    analysis = QueryAnalysis("q", "what is sinusitis", qtype="definition", focus=["sinusitis"])
+    long = _hit("p1", "Sinusitis is not a single disease but a swelling of the sinus lining "
+                      "after colds, allergies or dental infections.", title="Sinusitis")
+    short = _hit("p2", "Sinusitis is not a single disease. Sinusitis swelling of the lining may "
+                       "follow a cold and blocks the nose.", title="Sinusitis")
+    pool = candidates("What is sinusitis?", analysis, [long, short])
+    first = next(c for c in pool if c.hit is long)
+    shown = [c.text for c in select(pool, 4, chosen=[first])]
+    # (word-set Jaccard 4/11: only containment sees the repeat)
+    assert "Sinusitis is not a single disease." not in shown
+    # ... while a longer sentence that adds to a chosen short one may follow it
+    assert "Sinusitis swelling of the lining may follow a cold and blocks the nose." in shown
+
+
+def test_a_restatement_with_other_negations_is_a_different_claim():
+    from medcite.grounding import negations, restates, terms
+
+    a, b = "Sinusitis is contagious.", "Sinusitis is not contagious in adults."
+    assert not restates(terms(a), negations(a), terms(b), negations(b))
+    c = "Sinusitis is not contagious."
+    assert restates(terms(c), negations(c), terms(b), negations(b))
+    assert not restates(terms(b), negations(b), terms(c), negations(c))

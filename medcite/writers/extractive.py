@@ -17,6 +17,8 @@ benchmark questions):
 Sentences are then chosen by Maximal Marginal Relevance (Carbonell & Goldstein, "The use of MMR,
 diversity-based reranking for reordering documents and producing summaries", SIGIR 1998):
 next = argmax over candidates of  lambda * relevance - (1 - lambda) * max similarity to those chosen.
+A candidate that restates a chosen sentence (word-set Jaccard over 0.6, or its own words nearly
+all inside the chosen one with the same negations: `repeats`) is never chosen.
 
 Allowed edits: a bullet marker or a leading discourse word ("However,", "In addition,") is trimmed
 from the quoted span, the source's reference markers ("[3]") are dropped from the text, and the
@@ -37,7 +39,9 @@ from ..grounding import (
     STOPWORDS,
     ends_with_bare_markers,
     initialisms,
+    negations,
     numbers,
+    restates,
     stem,
     strip_citation_markers,
     terms,
@@ -97,6 +101,11 @@ def mmr_score(relevance: float, max_similarity: float, lam: float = 0.7) -> floa
 def jaccard(a: set[str], b: set[str]) -> float:
     """|a & b| / |a | b| (0 for two empty sets)."""
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def repeats(a: Candidate, b: Candidate) -> bool:
+    """`restates` for two candidate sentences: a says nothing b has not."""
+    return restates(a.terms, negations(a.text), b.terms, negations(b.text))
 
 
 @dataclass
@@ -217,6 +226,15 @@ _NAV_WORDS = re.compile(
     r" (?:web ?site|page)|download|subscribe|podcast|webinar|back to top|share this|print this|"
     r"sign up|e-?mail updates|skip to|table of contents)\b|https?://|www\.|"
     r"\b[a-z][\w-]*\.(?:gov|org|com|net|edu)\b", re.IGNORECASE)
+# A sentence about the page rather than the health topic: where its information comes from,
+# a table or list "below", a dictionary to look words up in, when the page was updated.
+_SELF_REFERENCE = re.compile(
+    r"\b(?:(?:much of )?(?:this|the) information (?:on this page |here )?(?:comes|came|is taken|"
+    r"was taken|is adapted|was adapted|is drawn|was drawn)|the (?:table|list|chart) (?:below|above)"
+    r" (?:includes|shows|lists|gives)|look up the (?:meaning|definitions?) of|medical dictionary|"
+    r"this (?:page|article|fact sheet|summary|section) (?:was|is|has been) (?:last )?(?:updated|"
+    r"reviewed|written|produced|adapted)|last (?:updated|reviewed) (?:on|in)|these resources "
+    r"(?:address|provide|offer|include|list|may|can)\b)", re.IGNORECASE)
 # A listing's date stamp at the end of a line: "... Influenza Season Oct 19".
 _DATE_STAMP = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\.? \d{1,2}"
                          r"(?:, \d{4})?\W*$", re.IGNORECASE)
@@ -226,6 +244,7 @@ def is_navigation(text: str) -> bool:
     """True for page furniture rather than prose: links, listings of titles, navigation.
 
     A line is furniture when it points elsewhere ("click here", a web address, "Podcast"),
+    talks about the page itself ("this information comes from...", "the table below shows"),
     ends in a listing's date stamp, or reads as run-together titles: most of its words
     capitalised and few function words.
 
@@ -233,8 +252,10 @@ def is_navigation(text: str) -> bool:
     True
     >>> is_navigation("Most adults with a cold get better within ten days.")
     False
+    >>> is_navigation("Much of this information comes from a national registry.")
+    True
     """
-    if _NAV_WORDS.search(text) or _DATE_STAMP.search(text):
+    if _NAV_WORDS.search(text) or _DATE_STAMP.search(text) or _SELF_REFERENCE.search(text):
         return True
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", text)]
     if len(words) < 6:
@@ -284,7 +305,8 @@ def select(pool: list[Candidate], k: int, lam: float = 0.7, floor: float = 0.0,
             return mmr_score(rel, sim, lam)
 
         best = max(remaining, key=gain)
-        if best.relevance < floor or any(jaccard(best.terms, u.terms) > 0.6 for u in used):
+        if best.relevance < floor or any(jaccard(best.terms, u.terms) > 0.6 or repeats(best, u)
+                                         for u in used):
             remaining.remove(best)
             if best.relevance < floor:
                 break
@@ -484,4 +506,5 @@ def _readable_order(chosen: list[Candidate]) -> list[Candidate]:
 
 
 __all__ = ["ExtractiveWriter", "Candidate", "candidates", "select", "mmr_score", "jaccard",
+           "repeats",
            "GUIDELINE_TYPES", "RESEARCH_TYPES", "QTYPE_CUES", "STOPWORDS"]
