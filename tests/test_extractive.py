@@ -163,6 +163,7 @@ def _hit(pid: str, text: str, title: str = "Sinus infections"):
     "The table below shows how often each sinus symptom is seen.",
     "A medical dictionary can help with the words used on this page.",
     "These resources address the diagnosis or management of chronic sinusitis.",
+    "A symptom registry provides the following list of signs for chronic sinusitis.",
 ])
 def test_navigation_lines_are_recognised(line):
     from medcite.writers.extractive import is_navigation
@@ -232,3 +233,14 @@ def test_a_restatement_with_other_negations_is_a_different_claim():
     c = "Sinusitis is not contagious."
     assert restates(terms(c), negations(c), terms(b), negations(b))
     assert not restates(terms(b), negations(b), terms(c), negations(c))
+
+
+def test_a_risk_question_prefers_a_sentence_on_inheritance():
+    # "Is it inherited?" is a risk question (medcite.query): words of inheritance and family
+    # are its cues, as "risk" and "chance" are.
+    analysis = QueryAnalysis("q", "is sinusitis inherited", qtype="risk", focus=["sinusitis"])
+    hit = _hit("p1", "Sinusitis is a swelling of the sinus lining that runs in some families. "
+                     "Sinusitis has no single genetic cause in most families.")
+    pool = candidates("Is sinusitis inherited?", analysis, [hit])
+    best = max(pool, key=lambda c: c.relevance)
+    assert best.text == "Sinusitis has no single genetic cause in most families."

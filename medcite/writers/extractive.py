@@ -76,7 +76,8 @@ QTYPE_CUES: dict[str, frozenset[str]] = {k: frozenset(stem(w) for w in v.split()
     "diagnosis": "diagnose diagnosis diagnosed test tests exam imaging blood scan biopsy",
     "side_effects": "side effect effects adverse reaction reactions toxicity risk",
     "interactions": "interact interaction interactions combined together alongside",
-    "risk": "risk risks chance likely factor factors increase",
+    "risk": "risk risks chance likely factor factors increase inherit inherited inheritance "
+            "hereditary genetic gene genes family families familial",
     "prognosis": "outlook prognosis survival life expectancy recover recovery",
     "definition": "is are called refers means defined type condition disorder",
     "comparison": "than compared versus differ difference better",
@@ -233,7 +234,8 @@ _SELF_REFERENCE = re.compile(
     r"was taken|is adapted|was adapted|is drawn|was drawn)|the (?:table|list|chart) (?:below|above)"
     r" (?:includes|shows|lists|gives)|look up the (?:meaning|definitions?) of|medical dictionary|"
     r"this (?:page|article|fact sheet|summary|section) (?:was|is|has been) (?:last )?(?:updated|"
-    r"reviewed|written|produced|adapted)|last (?:updated|reviewed) (?:on|in)|these resources "
+    r"reviewed|written|produced|adapted)|last (?:updated|reviewed) (?:on|in)|provides? the "
+    r"following (?:list|table)|these resources "
     r"(?:address|provide|offer|include|list|may|can)\b)", re.IGNORECASE)
 # A listing's date stamp at the end of a line: "... Influenza Season Oct 19".
 _DATE_STAMP = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\.? \d{1,2}"
