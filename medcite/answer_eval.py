@@ -37,6 +37,7 @@ from .errors import MedciteError
 from .grounding import negations, numbers
 from .metrics import percentile
 from .models import Answer
+from .writers.extractive import is_help
 
 
 def evaluate_answers(app: Any, questions: Path | None = None, qrels: Path | None = None,
@@ -117,7 +118,11 @@ def _evaluate(app: Any, schema: dict[str, Any], todo: list[Any],
                                                for n in numbers(c.text)).elements()),
                 "negations_said": sorted(Counter(w for c in answer.claims()
                                                  for w in negations(c.text)).elements()),
-                "repeated_claims": repeated_claims([c.text for c in answer.claims()]),
+                # "Where sources differ" sets the sides of a conflict side by side on purpose
+                "repeated_claims": repeated_claims([c.text for s in answer.sections
+                                                    if s.id != "where_sources_differ"
+                                                    for c in s.items]),
+                "care_instructions": sum(is_help(c.text) for c in answer.claims()),
             }
             if audience == "patient":
                 row["top_cited_patient"], row["grade_patient"] = _top_cited_grade(
@@ -243,6 +248,15 @@ def _summarise(rows: list[dict[str, Any]], timings: list[float]) -> dict[str, An
                                     for a in ("patient", "clinician")),
         "repeated_claim_pairs": sum(r[a].get("repeated_claims", 0) for r in rows
                                     for a in ("patient", "clinician")),
+        # claims telling the reader to get care (`is_help`), and the patient answers that say
+        # fewer of them than the clinician answer to the same question (the facts must not
+        # differ between audiences, and "call your doctor if..." is one of them)
+        "care_instructions_clinician": sum(r["clinician"].get("care_instructions", 0)
+                                           for r in rows),
+        "care_instructions_patient": sum(r["patient"].get("care_instructions", 0) for r in rows),
+        "patient_answers_with_fewer_care_instructions": sum(
+            r["patient"].get("care_instructions", 0) < r["clinician"].get("care_instructions", 0)
+            for r in both),
         "ask_p50_ms": round(percentile(ms, 50), 1) if ms else None,
         "ask_p95_ms": round(percentile(ms, 95), 1) if ms else None,
     }

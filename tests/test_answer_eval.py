@@ -31,6 +31,10 @@ def test_summary_counts_contract_numbers_grades_and_reading(tmp_path):
     assert summary["abstained_patient"] == 1 and summary["with_bottom_line"] == 1
     assert result["rows"][0]["top_cited"] == "guideline"
     assert summary["top_cited_grade3_rate"] == 1.0
+    # no claim says twice what another says; the patient answer keeps every care instruction
+    assert summary["answers_with_repeats"] == 0 and summary["repeated_claim_pairs"] == 0
+    assert summary["patient_answers_with_fewer_care_instructions"] == 0
+    assert summary["care_instructions_patient"] >= summary["care_instructions_clinician"]
 
 
 def test_mediqa_tuning_run_reports_retrieval_baselines(tmp_path):

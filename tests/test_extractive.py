@@ -244,3 +244,36 @@ def test_a_risk_question_prefers_a_sentence_on_inheritance():
     pool = candidates("Is sinusitis inherited?", analysis, [hit])
     best = max(pool, key=lambda c: c.relevance)
     assert best.text == "Sinusitis has no single genetic cause in most families."
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Call your doctor right away if the swelling spreads.", True),
+    ("Seek emergency medical help if you cough up blood.", True),
+    ("Go to the emergency room if the pain is crushing.", True),
+    ("Call immediately if signs of infection develop.", True),
+    ("Throw used tissues in the bin right away.", False),
+    ("Emergency Use Authorization of antiviral drugs", False),
+    ("Appendicitis is a very common reason for surgery.", False),
+])
+def test_help_sentences_tell_the_reader_to_get_care(line, expected):
+    from medcite.writers.extractive import is_help
+
+    assert is_help(line) is expected
+
+
+def test_a_help_sentence_keeps_its_instruction_in_plainer_words():
+    # The lay rendering may show a plainer sentence of the same source instead of a claim;
+    # for "when to get help" the plainer one must still say to get care.
+    text = ("People who live with chronic sinusitis may notice that their symptoms suddenly "
+            "get worse. Call your doctor right away if your sinus symptoms suddenly get worse "
+            "or a fever appears alongside them. Symptoms can suddenly get worse. "
+            "Call a doctor if sinus symptoms get worse.")
+    analysis = QueryAnalysis("q", "when should I see a doctor for sinusitis", qtype="symptoms",
+                             focus=["sinusitis"])
+    draft = ExtractiveWriter(bottom_line=1, key_points=0, help_items=1).write(
+        "When should I see a doctor for sinusitis?", analysis, [_hit("p1", text)])
+    from medcite.writers.extractive import is_help
+
+    helping = [c for s in draft.sections for c in s.items if is_help(c.text)]
+    assert helping and all(c.alternates for c in helping)
+    assert all(is_help(alt.text) for c in helping for alt in c.alternates)

@@ -82,10 +82,34 @@ QTYPE_CUES: dict[str, frozenset[str]] = {k: frozenset(stem(w) for w in v.split()
     "definition": "is are called refers means defined type condition disorder",
     "comparison": "than compared versus differ difference better",
 }.items()}
+# "When to get help": a sentence that tells the reader to get care (an action), or says to act
+# "right away" about care. "Emergency Use Authorization" or "throw used tissues away right
+# away" are not help.
 _HELP = re.compile(
-    r"\b(call 911|emergency|seek (?:medical )?(?:care|help|attention)|right away|immediately|"
-    r"see (?:a|your) (?:doctor|provider|health ?care)|contact your|talk (?:to|with) your "
-    r"(?:doctor|provider)|get medical help|urgent)\b", re.IGNORECASE)
+    r"\b(call (?:911|9-1-1|an ambulance|your (?:doctor|provider|health ?care|nurse))|"
+    r"(?:go to|visit) (?:the|an) (?:emergency|hospital|er\b)|emergency (?:room|department|care|"
+    r"services|number|medical|help|treatment)|medical emergency|seek (?:immediate |prompt |urgent "
+    r")?(?:medical )?(?:care|help|attention|treatment)|(?:see|contact|call) (?:a|your) (?:doctor|"
+    r"provider|health ?care|nurse|physician)|talk (?:to|with) (?:a|your) (?:doctor|provider|"
+    r"health ?care|nurse|physician)|get (?:medical|emergency) (?:help|care|attention)|"
+    r"urgent care)\b", re.IGNORECASE)
+_HELP_SOON = re.compile(r"\b(?:right away|immediately|at once|as soon as possible|urgent(?:ly)?)\b",
+                        re.IGNORECASE)
+_CARE_WORD = re.compile(r"\b(?:call|doctor|provider|nurse|physician|911|hospital|emergency|"
+                        r"medical (?:care|help|attention|treatment)|clinic)\b", re.IGNORECASE)
+
+
+def is_help(text: str) -> bool:
+    """Whether `text` tells the reader when or how to get care.
+
+    >>> is_help("Call your doctor right away if the rash spreads.")
+    True
+    >>> is_help("Throw used tissues in the bin right away.")
+    False
+    >>> is_help("Emergency Use Authorization of medical products")
+    False
+    """
+    return bool(_HELP.search(text) or (_HELP_SOON.search(text) and _CARE_WORD.search(text)))
 _LEAD = re.compile(
     r"^(?:[-*\u2022]\s+|\d+[.)]\s+|(?:however|also|additionally|in addition|furthermore|moreover|"
     r"on the other hand|therefore|thus|in fact|overall|importantly|notably|for example|"
@@ -201,7 +225,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
             help_text = text if item_lead is None else p.text[item_lead[0] - p.start:b]
             sent_terms = named(terms(text))
             overlap = sum(w for t, w in weights.items() if t in sent_terms) / total
-            if overlap == 0 and not _HELP.search(help_text):  # "seek care" lines stay for help
+            if overlap == 0 and not is_help(help_text):  # "seek care" lines stay for help
                 continue
             cue = len(cues & sent_terms) / 3 if cues else 0.0
             nums = numbers(text)
@@ -415,9 +439,9 @@ class ExtractiveWriter:
         sections.extend(research_sections)
         used += research_used
 
-        help_pool = [c for c in pool if _HELP.search(c.text) or (
-            c.lead and _HELP.search(c.hit.passage.text[c.lead[0] - c.hit.passage.start:
-                                                       c.lead[1] - c.hit.passage.start]))]
+        help_pool = [c for c in pool if is_help(c.text) or (
+            c.lead and is_help(c.hit.passage.text[c.lead[0] - c.hit.passage.start:
+                                                  c.lead[1] - c.hit.passage.start]))]
         help_items = select(help_pool, lim["help_items"], lam=0.9, chosen=used, bonus=_urgency)
         sections.append(DraftSection("when_to_get_help", "When to get help",
                                      [c.claim() for c in _readable_order(help_items)]))
@@ -457,6 +481,7 @@ def add_plainer_alternates(sections: list[DraftSection], pool: list[Candidate],
 
     An alternate comes from the same source (so the citation stays), is not chosen elsewhere,
     states exactly the same numbers and negations (so no fact differs between audiences),
+    still tells the reader to get care when the claim does (`is_help`),
     keeps `ALTERNATE_RELEVANCE` of the claim's relevance and reads `PLAINER_BY` grades lower.
     """
     from ..grounding import negations
@@ -483,9 +508,13 @@ def add_plainer_alternates(sections: list[DraftSection], pool: list[Candidate],
             if chosen is None or chosen.lead is not None:
                 continue
             facts = (sorted(numbers(chosen.text)), sorted(negations(chosen.text)))
+            # A sentence that says when to get care keeps saying it: "Call your doctor right
+            # away if symptoms suddenly worsen" must not become "Symptoms may suddenly worsen".
+            must_help = section.id == "when_to_get_help" or is_help(chosen.text)
             options = [c for c in by_source.get(chosen.hit.source.id, [])
                        if c.relevance >= ALTERNATE_RELEVANCE * chosen.relevance
-                       and (sorted(numbers(c.text)), sorted(negations(c.text))) == facts]
+                       and (sorted(numbers(c.text)), sorted(negations(c.text))) == facts
+                       and (not must_help or is_help(c.text))]
             if not options:
                 continue
             bar = fk(chosen) - PLAINER_BY
