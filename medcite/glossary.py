@@ -222,18 +222,35 @@ def plain_terms(sentence: str, glossary: Glossary | None = None) -> str:
 
     >>> plain_terms("Hypertension harms renal arteries and can lead to renal failure.")
     'High blood pressure harms kidney arteries and can lead to renal failure.'
+    >>> plain_terms("Hypertension, also called high blood pressure, often has no symptoms.")
+    'Hypertension, also called high blood pressure, often has no symptoms.'
     """
     g = glossary or default()
 
     def swap(m: re.Match[str]) -> str:
         plain = g.plain.get(m.group(0).lower())
         # Inside parentheses the term is the source's own explanation ("a heart attack
-        # (myocardial infarction)"): swapping it would only repeat the words before it.
-        if plain is None or _inside_parentheses(m.string, m.start()):
+        # (myocardial infarction)"): swapping it would only repeat the words before it. So
+        # would a term the sentence names beside its everyday words ("X, also called Y").
+        if plain is None or _inside_parentheses(m.string, m.start()) or \
+                _named_beside(m.string, m.start(), m.end(), plain):
             return m.group(0)
         return plain[:1].upper() + plain[1:] if m.group(0)[:1].isupper() else plain
 
     return g._plain_re.sub(swap, sentence)
+
+
+_APPOSITION = r"\s*,?\s*(?:(?:also |sometimes |often |commonly )?(?:called|known as)|or|i\.e\.)\s+"
+
+
+def _named_beside(sentence: str, start: int, end: int, plain: str) -> bool:
+    """Whether the term at sentence[start:end] is paired with its everyday words `plain` by an
+    apposition: "hypertension, also called high blood pressure", "heart attack, or myocardial
+    infarction"."""
+    words = re.escape(plain.lower())
+    after = re.match(_APPOSITION + words + r"\b", sentence[end:].lower())
+    before = re.search(r"\b" + words + _APPOSITION + r"$", sentence[:start].lower())
+    return bool(after or before)
 
 
 def lay(sentence: str, glossary: Glossary | None = None) -> str:

@@ -173,6 +173,18 @@ def test_plain_swaps_replace_a_term_and_skip_longer_terms():
     assert lay("Physicians treat hypertension.") == "Doctors treat high blood pressure."
 
 
+def test_no_swap_where_the_term_is_named_beside_its_everyday_words():
+    # "X, sometimes called Y": swapping X for Y would read "Y, sometimes called Y".
+    from medcite.glossary import plain_terms
+
+    sentence = "Hypertension, sometimes called high blood pressure, is common after 60."
+    assert plain_terms(sentence) == sentence
+    assert plain_terms("High blood pressure, or hypertension, is common.") == (
+        "High blood pressure, or hypertension, is common.")
+    # the everyday words elsewhere in the sentence do not stop the swap
+    assert plain_terms("Renal cysts and kidney stones.") == "Kidney cysts and kidney stones."
+
+
 def test_plain_entries_may_not_hold_a_hedge(tmp_path):
     from medcite.errors import MedciteError
     from medcite.glossary import load
