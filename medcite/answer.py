@@ -66,10 +66,35 @@ def ask(app: Any, question: str, audience: str = "patient", conversation_id: str
         _enforce_contract(app, answer, on_topic, strict=draft.writer == "extractive")
         if not answer.claims():
             answer = abstention(question, analysis, searched, audience, triage)
+        else:
+            answer.notices.extend(_not_covered(app, analysis, hits))
     answer.notices[:0] = guardrail_notices(question)
     answer.conversation_id = conversation_id
     conversations.add(conversation_id, question, analysis, answer.abstained)
     return answer
+
+
+# Kinds of focus entity whose absence from the evidence the reader must be told of: asked
+# "can I take ibuprofen with high blood pressure?", an answer about blood pressure alone
+# must say it has nothing on ibuprofen. Symptoms and body parts of a back-story are not.
+_MUST_COVER = frozenset({"drug", "condition", "procedure", "test", "nutrient"})
+
+
+def _not_covered(app: Any, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:
+    """A notice for each drug, condition, procedure, test or nutrient the question names that
+    no retrieved passage names (the answer is silent on it: partial evidence, said plainly)."""
+    from .grounding import uncovered_focus
+    from .vocabulary import Vocabulary
+
+    missing = set(uncovered_focus(hits, analysis))
+    if not missing:
+        return []
+    said: dict[str, str] = {}
+    for m in Vocabulary.load(app.settings.home).match(analysis.question):
+        if m.entry.canonical in missing and m.entry.category in _MUST_COVER:
+            said.setdefault(m.entry.canonical, m.text)
+    return [f'The library returned nothing on "{words}", so this answer does not cover it.'
+            for words in said.values()]
 
 
 def _write(name: str, analysis: QueryAnalysis, hits: list[Hit], options: dict) -> Draft:

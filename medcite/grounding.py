@@ -166,6 +166,33 @@ def initialisms(analysis: QueryAnalysis | None) -> dict[frozenset[str], str]:
     return out
 
 
+def uncovered_focus(hits: Iterable[Hit], analysis: QueryAnalysis | None) -> list[str]:
+    """The focus entities of the question that no passage of `hits` names (every word of the
+    entity, or its initialism, in the passage, its title or heading): what an answer built
+    from these hits cannot speak to ("can I take ibuprofen with high blood pressure?" against
+    a library with nothing on ibuprofen).
+
+    >>> from medcite.models import Passage, Source
+    >>> hit = Hit(Passage("p", "s", 0, "", "High blood pressure often has no symptoms.", 0, 41),
+    ...           Source("s", "High blood pressure"), 1.0)
+    >>> uncovered_focus([hit], QueryAnalysis("q", "q", focus=["ibuprofen", "high blood pressure"]))
+    ['ibuprofen']
+    """
+    if analysis is None or not analysis.focus:
+        return []
+    generic = {stem(g) for g in GENERIC_TERMS}
+    short = initialisms(analysis)
+    said = [terms(h.passage.text) | terms(h.source.title) | terms(h.passage.section)
+            for h in hits]
+    missing = []
+    for name in analysis.focus:
+        unit = terms(name) - generic
+        if unit and not any(unit <= have or short.get(frozenset(unit), "\0") in have
+                            for have in said):
+            missing.append(name)
+    return missing
+
+
 @dataclass
 class EvidenceCheck:
     """Whether the hits hold evidence on the topic, and how much of it the best passage covers."""

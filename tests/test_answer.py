@@ -133,3 +133,15 @@ def _hits_of(app, answer) -> list[Hit]:
     passages = app.store.passages(list(dict.fromkeys(ids)))
     sources = app.store.get_sources([p.source_id for p in passages])
     return [Hit(p, sources[p.source_id], 1.0) for p in passages]
+
+
+def test_a_named_drug_the_library_holds_nothing_on_is_said_plainly(lib):
+    # The magnesium notes say nothing on ibuprofen: the answer speaks to magnesium and says,
+    # before any claim, that it does not cover the drug the reader named.
+    answer = lib.ask("Is it safe to take magnesium supplements with ibuprofen?")
+    assert not answer.abstained
+    assert any('nothing on "ibuprofen"' in n for n in answer.notices)
+    assert not any("ibuprofen" in c.text.lower() for c in answer.claims())
+    # a question the library covers in full carries no such notice
+    covered = lib.ask("How much magnesium is too much?")
+    assert not any("returned nothing" in n for n in covered.notices)
