@@ -164,6 +164,7 @@ def _hit(pid: str, text: str, title: str = "Sinus infections"):
     "A medical dictionary can help with the words used on this page.",
     "These resources address the diagnosis or management of chronic sinusitis.",
     "A symptom registry provides the following list of signs for chronic sinusitis.",
+    "For more on sinus rinses, go to the Sinus Society's Nasal Care web page.",
 ])
 def test_navigation_lines_are_recognised(line):
     from medcite.writers.extractive import is_navigation

@@ -248,7 +248,8 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
 
 _NAV_WORDS = re.compile(
     r"\b(?:click (?:here|on)|following links?|links? below|see (?:the|a) list of|visit (?:our|the)"
-    r" (?:web ?site|page)|download|subscribe|podcast|webinar|back to top|share this|print this|"
+    r" (?:web ?site|page)|web ?(?:page|site)s?|download|subscribe|podcast|webinar|back to top|"
+    r"share this|print this|"
     r"sign up|e-?mail updates|skip to|table of contents)\b|https?://|www\.|"
     r"\b[a-z][\w-]*\.(?:gov|org|com|net|edu)\b", re.IGNORECASE)
 # A sentence about the page rather than the health topic: where its information comes from,
