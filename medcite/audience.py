@@ -110,6 +110,11 @@ def plainest(claim: DraftClaim, taken: set[tuple[str, int]],
     return claim
 
 
+_QUALIFIER = re.compile(r"\s*(?:if|unless|when|except|in|for|among|during|after|before|although|"
+                        r"while|with|without|once|until)\b", re.IGNORECASE)
+_ITEM_TAIL = re.compile(r"(?:[;,]\s*(?:and|or))?[\s;,-]*$")
+
+
 def _split(claim: DraftClaim) -> list[DraftClaim]:
     span = claim.spans[0]
     text = span.text
@@ -121,22 +126,25 @@ def _split(claim: DraftClaim) -> list[DraftClaim]:
     if bare is None:
         return [claim]
     # A leading qualifier ("In people with kidney disease, ...", "If ...") may govern every
-    # clause: cutting would leave later pieces without it, so such sentences stay whole.
+    # clause: cutting would leave later pieces without it, so such sentences stay whole, but
+    # for the items of a list its lead introduces ("If you have any of these, call your
+    # doctor: chest pain; fainting"): the lead is shown first and the items under it.
+    qualified = bool(_QUALIFIER.match(text))
     cuts, last = [], 0
     items = list_points(text)
-    for point in sorted({*split_points(text), *items}):
+    for point in sorted(set(items) if qualified else {*split_points(text), *items}):
         head, tail = text[last:point], text[point:]
         if point in items or (word_count(head) >= _MIN_PIECE_WORDS
                               and word_count(tail) >= _MIN_PIECE_WORDS):
             cuts.append(point)
             last = point
-    if not cuts or re.match(r"\s*(?:if|unless|when|except|in|for|among|during|after|before|although|while|"
-                                r"with|without|once|until)\b", text, re.IGNORECASE):
+    if not cuts:
         return [claim]
     out, a = [], 0
     for b in [*cuts, len(text)]:
         piece = text[a:b]
-        stripped = piece.rstrip(" ;,-")
+        # the separator before the next item goes with it ("...; or" of "a; or b")
+        stripped = _ITEM_TAIL.sub("", piece)
         lead = len(piece) - len(piece.lstrip())
         start = span.start + a + lead
         end = span.start + a + len(stripped)

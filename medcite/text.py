@@ -94,18 +94,31 @@ _LIST_START = re.compile(r":\s*-\s+(?=\S)")
 _LIST_ITEM = re.compile(r"\s-\s+(?=[A-Z0-9(])")
 
 
+_SEMI_START = re.compile(r":\s+(?=\S)")
+_SEMI_ITEM = re.compile(r";\s+(?:(?:and|or)\s+)?(?=\S)")
+
+
 def list_points(text: str) -> list[int]:
-    """Offsets where the items of an inline list start (after its "- " marks), once a colon
-    has introduced the list; a lay rendering shows each item as its own short line.
+    """Offsets where the items of an inline list start, once a colon has introduced the list:
+    after its "- " marks, or after the semicolons of a list of two or more semicolons (a
+    leading "and" / "or" of the last item is left out). A lay rendering shows each item as its
+    own short line.
 
     >>> t = "Signs include: - Fever - Chills and sweats - Headache"
     >>> [t[p:p + 6] for p in list_points(t)]
     ['Fever ', 'Chills', 'Headac']
+    >>> t = "Call if you have: chest pain; a fast heartbeat; or fainting."
+    >>> [t[p:p + 6] for p in list_points(t)]
+    ['chest ', 'a fast', 'fainti']
     """
     start = _LIST_START.search(text)
-    if start is None:
+    if start is not None:
+        return [start.end(), *(m.end() for m in _LIST_ITEM.finditer(text, start.end()))]
+    colon = _SEMI_START.search(text)
+    if colon is None:
         return []
-    return [start.end(), *(m.end() for m in _LIST_ITEM.finditer(text, start.end()))]
+    items = [m.end() for m in _SEMI_ITEM.finditer(text, colon.end())]
+    return [colon.end(), *items] if len(items) >= 2 else []
 
 
 def list_words(text: str) -> int:

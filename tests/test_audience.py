@@ -124,3 +124,29 @@ def test_a_plainer_alternate_that_restates_another_claim_is_not_shown():
     # without the other claim in the answer, the alternate is shown
     alone = [(first, terms(first.text), negations(first.text))]
     assert plainest(first, set(), alone).text == "It is not a specific disease."
+
+
+def test_a_list_under_an_if_lead_is_shown_item_by_item():
+    # "If ..., call your doctor: a; b; or c" stays one instruction for the lead, and its items
+    # (semicolon-separated here) follow one per line; "or" before the last item goes.
+    text = ("If you notice any of the following signs after the dose, stop taking the tablets "
+            "and call your doctor right away: deep and rapid breathing; a slow heartbeat; "
+            "muscle pain; or feeling cold.")
+    passage = Passage("p3", "s3", 0, "", text, 0, len(text))
+    claim = DraftClaim(text, [Span(Hit(passage, Source(id="s3", title="t"), 1.0), 0, len(text))])
+    pieces = render_claim(claim, "patient")
+    assert [p.text for p in pieces] == [
+        "If you notice any of the following signs after the dose, stop taking the tablets and "
+        "call your doctor right away:", "Deep and rapid breathing.", "A slow heartbeat.",
+        "Muscle pain.", "Feeling cold."]
+    for piece in pieces:
+        span = piece.spans[0]
+        assert text[span.start:span.end] == span.text
+    said = " ".join(p.text for p in pieces)
+    assert numbers(said) == numbers(text) and negations(said) == negations(text)
+    # a sentence under an "If" lead without a list still stays whole
+    whole = ("If the tablets upset your stomach, take them with food, and tell your doctor at "
+             "the next visit so that the dose can be looked at again.")
+    passage = Passage("p4", "s4", 0, "", whole, 0, len(whole))
+    claim = DraftClaim(whole, [Span(Hit(passage, Source(id="s4", title="t"), 1.0), 0, len(whole))])
+    assert [p.text for p in render_claim(claim, "patient")] == [whole]
