@@ -34,18 +34,19 @@ AUDIENCES = ("patient", "caregiver", "clinician")
 LAY_AUDIENCES = ("patient", "caregiver")
 SPLIT_OVER_WORDS = 10  # sentences longer than this are cut for lay readers
 _MIN_PIECE_WORDS = 4
-# Only boundaries after which a full clause follows: "; " or ", but/and" + a finite verb soon
-# after. Subordinate clauses (", although ...", ", which ...") would be fragments, so no cut.
 # Only boundaries after which a full clause follows: "; " or ", but/and/or/so" + a finite verb
-# within a few words. Subordinate clauses
-# (", or when ...", ", although ...", ", which ...") and list items (", and fatigue are ...")
-# would be fragments, so no cut there.
-_VERB = (r"(?:is|are|was|were|can|may|might|will|should|could|has|have|had|does|do|did|"
+# within a few words. Subordinate clauses (", or when ...", ", although ...", ", which ...")
+# and list items (", and fatigue are ...", "had a heart attack; stroke; or coma") would be
+# fragments, so no cut there.
+_VERB = (r"(?:is|are|was|were|can|cannot|can't|may|might|will|won't|should|could|would|must|"
+         r"has|have|had|does|do|did|doesn't|don't|isn't|aren't|"
          r"causes?|helps?|makes?|needs?|includes?|becomes?|leads?|affects?|occurs?|develops?|"
          r"gets?|takes?|usually|often|also|rarely)")
 _BOUNDARY = re.compile(
     rf";\s+(?!(?:or|and|but)?\s*(?:when|if|because|although|though|while|which|who|whom|"
-    rf"whose|where|that|unless|until|as)\b)|"
+    rf"whose|where|that|unless|until|as)\b)(?=(?:[\w'(),-]+\s+){{0,5}}?{_VERB}\b|(?:however|"
+    rf"therefore|thus|instead|otherwise|consequently|in addition|as a result|for example|"
+    rf"for instance)\b)|"
     rf",\s+(?=(?:but|and|or|so)\s+(?:[\w'-]+\s+){{0,3}}?{_VERB}\b)",
     re.IGNORECASE)
 _SUBORDINATE_START = re.compile(

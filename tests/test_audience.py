@@ -21,6 +21,12 @@ def _claim() -> DraftClaim:
 def test_split_points_are_clause_boundaries():
     assert split_points("Magnesium helps nerves work; too much can upset the stomach.") == [29]
     assert split_points("Eat nuts, seeds, and beans.") == []
+    # semicolons between the items of a list are not clause boundaries: "Stroke; or coma."
+    # alone would read as a statement of its own
+    listed = "Tell your doctor if you have ever had a heart attack; a stroke; or a coma."
+    assert split_points(listed) == []
+    but = "Most people get better with rest; however, some patients need an operation."
+    assert split_points(but) == [but.index("however")]
 
 
 def test_clinician_text_is_unchanged():
