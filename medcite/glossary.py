@@ -157,13 +157,25 @@ def find_terms(sentence: str, glossary: Glossary | None = None) -> list[tuple[in
     return [(m.start(), m.end(), m.group(0).lower()) for m in g._term_re.finditer(sentence)]
 
 
+NEARBY = 40  # characters after a term in which the source's own explanation would stand
+
+
 def add_glosses(sentence: str, seen: set[str], glossary: Glossary | None = None) -> str:
     """Expand the first use of each term as "term (gloss)"; `seen` carries across sentences.
 
     Terms already explained in the sentence (inside or right before parentheses, or whose
-    gloss is already written there) are left alone. Only insertions happen: every character
-    of `sentence` is kept, in order.
+    gloss is already written there, or every content word of it just after the term) are left
+    alone.
+
+    >>> add_glosses("Diuretic medicines (water pills) treat swelling.", set())
+    'Diuretic medicines (water pills) treat swelling.'
+    >>> add_glosses("Diuretics treat swelling.", set())
+    'Diuretics (water pills) treat swelling.'
+
+    Only insertions happen: every character of `sentence` is kept, in order.
     """
+    from .grounding import terms
+
     g = glossary or default()
     out: list[str] = []
     cursor = 0
@@ -176,7 +188,9 @@ def add_glosses(sentence: str, seen: set[str], glossary: Glossary | None = None)
             continue
         if _inside_parentheses(sentence, start) or sentence[end:].lstrip().startswith("("):
             continue
-        if meaning.lower() in lowered:
+        # the gloss already written, or all its words just after the term ("Diuretic
+        # medicines (water pills)" needs no "(a water pill)")
+        if meaning.lower() in lowered or terms(meaning) <= terms(sentence[end:end + NEARBY]):
             seen.update((term, meaning.lower()))
             continue
         out.append(sentence[cursor:end])

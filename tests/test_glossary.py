@@ -210,3 +210,15 @@ def test_glosses_are_short_and_everyday_words_are_left_alone():
     assert sum(len(m.split()) > 6 for m in terms.values()) <= 10
     for everyday in ("nausea", "pneumonia", "arthritis", "antibiotics", "miscarriage"):
         assert gloss(everyday) is None
+
+
+def test_no_gloss_where_the_source_explains_the_term_just_after_it():
+    from medcite.glossary import add_glosses
+
+    explained = "Diuretic medicines (water pills) are used to treat heart failure."
+    assert add_glosses(explained, set()).startswith("Diuretic medicines (water pills)")
+    assert "pill) medicines" not in add_glosses(explained, set())
+    # the same words far from the term do not count as its explanation
+    far = ("Subcutaneous fat thins with age, and in older adults the skin below the eyes "
+           "sags and wrinkles.")
+    assert add_glosses(far, set()).startswith("Subcutaneous (under the skin) fat")
