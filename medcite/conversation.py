@@ -53,7 +53,8 @@ def merge(previous: QueryAnalysis, current: QueryAnalysis) -> QueryAnalysis:
     """The analysis of a follow-up: previous focus, new constraint (see the module docstring).
 
     >>> prev = QueryAnalysis("q", "magnesium dose", qtype="dose", focus=["magnesium"])
-    >>> merge(prev, QueryAnalysis("p", "what about during pregnancy", population=["pregnancy"])).focus
+    >>> merge(prev, QueryAnalysis("what about during pregnancy?", "what about during pregnancy",
+    ...                           population=["pregnancy"])).focus
     ['magnesium']
     """
     if not is_follow_up(current.original or current.question,
@@ -72,6 +73,7 @@ def merge(previous: QueryAnalysis, current: QueryAnalysis) -> QueryAnalysis:
         population=population,
         expansions=expansions,
         agents=current.agents or previous.agents,
+        names={**previous.names, **current.names},
     )
 
 

@@ -148,6 +148,36 @@ def topic_units(question: str, analysis: QueryAnalysis | None = None) -> list[se
     return [{t} for t in sorted(topic_terms(question, analysis))]
 
 
+def topic_names(question: str, analysis: QueryAnalysis | None = None) -> list[list[set[str]]]:
+    """`topic_units`, each with the other ways of naming it: a focus entity is named by all
+    the words of its canonical name or of one of its other names (`QueryAnalysis.names`: the
+    reader's "flu" for "influenza"); a topic word only by itself.
+
+    >>> a = QueryAnalysis("q", "q", focus=["influenza"], names={"influenza": ["the flu"]})
+    >>> [[sorted(n) for n in unit] for unit in topic_names("q", a)]
+    [[['influenza'], ['flu']]]
+    """
+    generic = {stem(g) for g in GENERIC_TERMS}
+    if analysis is not None and analysis.focus:
+        out = []
+        for name in analysis.focus:
+            unit = terms(name) - generic
+            if not unit:
+                continue
+            others = [terms(n) - generic for n in analysis.names.get(name, [])]
+            out.append([unit, *[o for o in others if o and o != unit]])
+        if out:
+            return out
+    return [[{t}] for t in sorted(topic_terms(question, analysis))]
+
+
+def names_any(unit: list[set[str]], have: set[str],
+              short: dict[frozenset[str], str] | None = None) -> bool:
+    """Whether words `have` name the topic unit by one of its names (or its initialism)."""
+    return any(name <= have for name in unit) or bool(
+        short and short.get(frozenset(unit[0]), "\0") in have)
+
+
 def initialisms(analysis: QueryAnalysis | None) -> dict[frozenset[str], str]:
     """Topic unit -> the initialism that also names it, for focus entities of 3+ words: a page
     that says only "COPD" is about "chronic obstructive pulmonary disease".
@@ -187,8 +217,11 @@ def uncovered_focus(hits: Iterable[Hit], analysis: QueryAnalysis | None) -> list
     missing = []
     for name in analysis.focus:
         unit = terms(name) - generic
-        if unit and not any(unit <= have or short.get(frozenset(unit), "\0") in have
-                            for have in said):
+        if not unit:
+            continue
+        names = [unit, *[terms(n) - generic for n in analysis.names.get(name, [])]]
+        names = [n for n in names if n]
+        if not any(names_any(names, have, short) for have in said):
             missing.append(name)
     return missing
 
@@ -218,13 +251,12 @@ def has_evidence(question: str, hits: list[Hit], analysis: QueryAnalysis | None 
         return EvidenceCheck(False, topic, 0.0, [])
     if not topic:  # nothing specific was asked; any retrieved passage is on topic
         return EvidenceCheck(True, topic, 1.0, [h.passage.id for h in hits])
-    units = topic_units(question, analysis)
+    units = topic_names(question, analysis)
     short = initialisms(analysis)
     best, supporting = 0.0, []
     for hit in hits:
         have = terms(hit.passage.text) | terms(hit.source.title) | terms(hit.passage.section)
-        coverage = sum(1 for unit in units
-                       if unit <= have or short.get(frozenset(unit), "\0") in have) / len(units)
+        coverage = sum(1 for unit in units if names_any(unit, have, short)) / len(units)
         best = max(best, coverage)
         if coverage >= min_coverage and coverage > 0:
             supporting.append(hit.passage.id)

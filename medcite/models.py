@@ -241,7 +241,9 @@ class QueryAnalysis:
     (canonical names); `population` is a subset of POPULATIONS; `expansions` are extra search
     terms (lay <-> medical synonyms) with a weight each; `agents` are the focus entities a
     "does X cause Y?" question names as the cause X (a page about X answers it in its
-    symptoms or complications, a page about Y in its causes).
+    symptoms or complications, a page about Y in its causes); `names` are other names of each
+    focus entity (the reader's own words first, then the vocabulary's), so that a page saying
+    "flu" counts as being about "influenza".
     """
 
     original: str
@@ -251,6 +253,7 @@ class QueryAnalysis:
     population: list[str] = field(default_factory=list)
     expansions: dict[str, float] = field(default_factory=dict)
     agents: list[str] = field(default_factory=list)
+    names: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -411,7 +411,30 @@ def analyze(message: str, vocabulary: Vocabulary | None = None) -> QueryAnalysis
         population=populations(message, all_matches),
         expansions=expansions(q_matches, context, vocab),
         agents=cause_agents(question, q_matches, focus) if qtype == "causes" else [],
+        names=_other_names(focus, all_matches),
     )
+
+
+MAX_OTHER_NAMES = 6
+
+
+def _other_names(focus: list[str], matches: list[Match]) -> dict[str, list[str]]:
+    """Each focus entity's other names: the words the reader used for it (and their spelling
+    correction), then its vocabulary synonyms; at least 3 letters, at most MAX_OTHER_NAMES.
+
+    >>> _other_names(["influenza"], Vocabulary.builtin().match("how long does the flu last"))
+    {'influenza': ['the flu', 'flu', 'grippe']}
+    """
+    out: dict[str, list[str]] = {}
+    for name in focus:
+        found = [m for m in matches if m.entry.canonical == name]
+        said = [w for m in found for w in (m.text.lower(), m.corrected.lower())]
+        synonyms = [s.lower() for m in found[:1] for s in m.entry.synonyms]
+        names = [n for n in dict.fromkeys([*said, *synonyms])
+                 if n and len(n) >= 3 and n != name.lower()]
+        if names:
+            out[name] = names[:MAX_OTHER_NAMES]
+    return out
 
 
 _CAUSE_WORD = re.compile(r"\bcaus(?:e|es|ed|ing)\b( by\b)?")

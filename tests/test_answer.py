@@ -145,3 +145,27 @@ def test_a_named_drug_the_library_holds_nothing_on_is_said_plainly(lib):
     # a question the library covers in full carries no such notice
     covered = lib.ask("How much magnesium is too much?")
     assert not any("returned nothing" in n for n in covered.notices)
+
+
+def test_a_page_in_the_readers_words_counts_as_on_topic(tmp_path, monkeypatch):
+    # "the flu" is the reader's name for influenza; a page that only ever says "flu" is about
+    # it, and the answer quotes it instead of abstaining or quoting a page that merely says
+    # "influenzae" (a bacterium's name).
+    monkeypatch.setenv("MEDCITE_DENSE", "false")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "flu.md").write_text(
+        "# Flu\n\nMost people with the flu feel better within a week or two without treatment. "
+        "A cough and tiredness can last longer.\n")
+    (docs / "hib.md").write_text(
+        "# Hib disease\n\nHaemophilus influenzae type b is a germ that can cause meningitis in "
+        "young children. A vaccine protects against it.\n")
+    app = Medcite.open(tmp_path / "lib")
+    try:
+        assert not app.ingest([str(docs)]).failed
+        answer = app.ask("How long does the flu last?")
+    finally:
+        app.close()
+    assert not answer.abstained
+    assert [r.title for r in answer.references][:1] == ["Flu"]
+    assert "within a week or two" in answer.section("bottom_line").items[0].text

@@ -39,14 +39,15 @@ from ..grounding import (
     STOPWORDS,
     ends_with_bare_markers,
     initialisms,
+    names_any,
     negations,
     numbers,
     restates,
     stem,
     strip_citation_markers,
     terms,
+    topic_names,
     topic_terms,
-    topic_units,
 )
 from ..models import EvidenceType, Hit, QueryAnalysis
 from ..text import list_words, seam_spans, sentence_spans, word_count
@@ -185,7 +186,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
     total = sum(weights.values()) or 1.0
     cues = QTYPE_CUES.get(analysis.qtype, frozenset())
     wants_numbers = analysis.qtype in _NUMBER_QTYPES
-    units = topic_units(question, analysis) or [set()]
+    units = topic_names(question, analysis) or [[set()]]
     short = [(init, set(unit)) for unit, init in initialisms(analysis).items()]
 
     def named(found: set[str]) -> set[str]:  # "COPD" names all of its full name's words
@@ -229,7 +230,7 @@ def candidates(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> list[
                 continue
             cue = len(cues & sent_terms) / 3 if cues else 0.0
             nums = numbers(text)
-            covered = sum(1 for u in units if u <= sent_terms | title_terms) / len(units)
+            covered = sum(1 for u in units if names_any(u, sent_terms | title_terms)) / len(units)
             quantity = bool(wants_numbers and nums and has_quantity(text))
             score = (overlap + 0.3 * passage_overlap + 0.25 * min(cue, 1.0) + 0.3 * covered
                      + (0.3 if quantity else 0.0))
