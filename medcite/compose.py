@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .audience import reading_grade, render_claim
+from .audience import LAY_AUDIENCES, reading_grade, render_claim
 from .grounding import negations, strip_citation_markers, terms
 from .models import (
     Answer,
@@ -73,7 +73,8 @@ def compose(question: str, analysis: QueryAnalysis, hits: list[Hit], draft: Draf
     # Spans the draft shows: a plainer alternate (lay audiences) must not repeat one of them.
     taken = {(s.hit.passage.id, s.start) for d in draft.sections for c in d.items for s in c.spans}
     # ... nor restate another claim (what each drafted claim says, in words and negations).
-    said = [(c, terms(c.text), negations(c.text)) for d in draft.sections for c in d.items]
+    said = [(c, terms(c.text), negations(c.text)) for d in draft.sections for c in d.items] \
+        if audience in LAY_AUDIENCES else None
     for dsec in draft.sections:
         section = AnswerSection(dsec.id, dsec.title)
         for dclaim in dsec.items:

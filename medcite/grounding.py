@@ -157,18 +157,23 @@ def topic_names(question: str, analysis: QueryAnalysis | None = None) -> list[li
     >>> [[sorted(n) for n in unit] for unit in topic_names("q", a)]
     [[['influenza'], ['flu']]]
     """
+    named = [unit for _, unit in _focus_names(analysis)]
+    return named or [[{t}] for t in sorted(topic_terms(question, analysis))]
+
+
+def _focus_names(analysis: QueryAnalysis | None) -> list[tuple[str, list[set[str]]]]:
+    """Each focus entity with the word sets that name it: its canonical name's, then its other
+    names' (generic words left out; entities with no specific word are skipped)."""
+    if analysis is None:
+        return []
     generic = {stem(g) for g in GENERIC_TERMS}
-    if analysis is not None and analysis.focus:
-        out = []
-        for name in analysis.focus:
-            unit = terms(name) - generic
-            if not unit:
-                continue
+    out = []
+    for name in analysis.focus:
+        unit = terms(name) - generic
+        if unit:
             others = [terms(n) - generic for n in analysis.names.get(name, [])]
-            out.append([unit, *[o for o in others if o and o != unit]])
-        if out:
-            return out
-    return [[{t}] for t in sorted(topic_terms(question, analysis))]
+            out.append((name, [unit, *[o for o in others if o and o != unit]]))
+    return out
 
 
 def names_any(unit: list[set[str]], have: set[str],
@@ -208,22 +213,14 @@ def uncovered_focus(hits: Iterable[Hit], analysis: QueryAnalysis | None) -> list
     >>> uncovered_focus([hit], QueryAnalysis("q", "q", focus=["ibuprofen", "high blood pressure"]))
     ['ibuprofen']
     """
-    if analysis is None or not analysis.focus:
+    named = _focus_names(analysis)
+    if not named:
         return []
-    generic = {stem(g) for g in GENERIC_TERMS}
     short = initialisms(analysis)
     said = [terms(h.passage.text) | terms(h.source.title) | terms(h.passage.section)
             for h in hits]
-    missing = []
-    for name in analysis.focus:
-        unit = terms(name) - generic
-        if not unit:
-            continue
-        names = [unit, *[terms(n) - generic for n in analysis.names.get(name, [])]]
-        names = [n for n in names if n]
-        if not any(names_any(names, have, short) for have in said):
-            missing.append(name)
-    return missing
+    return [name for name, unit in named
+            if not any(names_any(unit, have, short) for have in said)]
 
 
 @dataclass

@@ -20,7 +20,7 @@ import functools
 import re
 
 from .models import POPULATIONS, QUESTION_TYPES, QueryAnalysis
-from .text import sentence_spans
+from .text import ROUGH_SENTENCE, sentence_spans
 from .vocabulary import Match, Vocabulary, fold, term_key
 
 # -- weights of expansion terms (all < 1: the reader's own words always weigh most) -----------
@@ -438,7 +438,6 @@ def _other_names(focus: list[str], matches: list[Match]) -> dict[str, list[str]]
 
 
 _CAUSE_WORD = re.compile(r"\bcaus(?:e|es|ed|ing)\b( by\b)?")
-_SENTENCE_SPAN = re.compile(r"[^.?!\n]+[.?!]*")
 
 
 def cause_agents(question: str, matches: list[Match], focus: list[str]) -> list[str]:
@@ -460,7 +459,7 @@ def cause_agents(question: str, matches: list[Match], focus: list[str]) -> list[
     []
     """
     folded = fold(question)
-    for sentence in _SENTENCE_SPAN.finditer(folded):
+    for sentence in ROUGH_SENTENCE.finditer(folded):
         verb = _CAUSE_WORD.search(folded, sentence.start(), sentence.end())
         if verb is None:
             continue

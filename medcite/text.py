@@ -24,6 +24,12 @@ _END = re.compile(r"""[.!?]["'\u201d\u2019)\]]*\s+|\n\s*\n+|\n(?=\s*(?:[-*\u2022
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019.-][A-Za-z0-9\u00C0-\u024F]+)*")
 
 
+# A rough sentence: a run up to and including . ? ! or a line end, with no knowledge of
+# abbreviations or case, so it also cuts lower-cased text ("gout. what causes gout?"), where
+# `sentence_spans` would read a lower-case continuation as the same sentence.
+ROUGH_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Character spans of the sentences of `text[start:end]`, whitespace trimmed.
 

@@ -45,12 +45,12 @@ from typing import Any
 
 import numpy as np
 
+from .text import ROUGH_SENTENCE
 from .vocabulary import fold
 
 __all__ = ["Detector", "LinearModel", "detector", "features", "fit", "train_packaged"]
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 CHAR_N = 4
 L2 = 1.0
 STEPS = 300
@@ -111,7 +111,7 @@ class LinearModel:
     def strongest_span(self, text: str) -> tuple[int, int]:
         """The sentence of `text` whose features weigh most toward the label (start, end)."""
         best, span = -np.inf, (0, len(text))
-        for m in _SENTENCE.finditer(text):
+        for m in ROUGH_SENTENCE.finditer(text):
             piece = m.group()
             if not piece.strip():
                 continue
